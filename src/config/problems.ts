@@ -1,0 +1,50 @@
+/** Config problems as data: every check returns a list, and the loader reports them all at once. */
+
+export type ConfigPath = readonly (string | number)[];
+
+export interface ConfigProblem {
+  /** Where in the config, e.g. ['teams', 2, 'grants', 0, 'profile']. */
+  readonly path: ConfigPath;
+  /** What is wrong and what is allowed. */
+  readonly message: string;
+}
+
+export function problem(path: ConfigPath, message: string): ConfigProblem {
+  return { path, message };
+}
+
+/** `teams[2].grants[0].profile` */
+export function formatPath(path: ConfigPath): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((part, i) =>
+      typeof part === 'number'
+        ? `[${part}]`
+        : /^[A-Za-z_][\w-]*$/.test(part)
+          ? i === 0
+            ? part
+            : `.${part}`
+          : `["${part}"]`,
+    )
+    .join('');
+}
+
+/** A list of names as the "allowed" part of a message. */
+export function oneOf(names: Iterable<string>): string {
+  const list = [...names];
+  return list.length === 0 ? 'none are defined' : `one of ${list.map((n) => `"${n}"`).join(', ')}`;
+}
+
+/** Thrown by the loader when the config cannot be used; `message` lists every problem. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the access config; nothing was synthesized:\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The access config file, as a zod schema: the single source of the config's shape and of the
+ * per-field rules (names, ids, ranges). Cross-references and AWS limits are checked in validate.ts.
+ */
+import { z } from 'zod';
+
+/** IAM's name charset; the lengths differ per entity (REFERENCE: user 64, group/policy 128, role 64). */
+const IAM_NAME = /^[\w+=,.@-]+$/;
+const iamName = (entity: string, max: number) =>
+  z
+    .string()
+    .min(1, { message: `${entity} name must not be empty` })
+    .max(max, { message: `${entity} name must be at most ${max} characters` })
+    .regex(IAM_NAME, { message: `${entity} name may only contain letters, digits and + = , . @ _ -` });
+
+const name = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, {
+    message: `${what} must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (at most 100)`,
+  });
+
+const accountId = z.string().regex(/^\d{12}$/, { message: 'account id must be exactly 12 digits, quoted' });
+const region = z.string().regex(/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$/, {
+  message: 'region must be an AWS region code such as us-east-2 or eu-west-1',
+});
+const roleArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+  message: 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>',
+});
+const kmsKeyArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+$/, {
+  message: 'must be a KMS key or alias ARN: arn:aws:kms:<region>:<account>:key/<id>',
+});
+/** CodePipeline names: 1-100 of [A-Za-z0-9.@_-] (CreatePipeline API). */
+const pipelineName = z.string().regex(/^[A-Za-z0-9.@_-]{1,100}$/, {
+  message: 'pipeline, stage and action names must be 1-100 characters of letters, digits and . @ _ -',
+});
+const bucketName = z.string().regex(/^(?!xn--)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+  message: 'bucket name must be 3-63 characters of lowercase letters, digits, "." and "-"',
+});
+const tags = z.record(z.string().min(1).max(128), z.string().max(256));
+
+const stage = z.strictObject({
+  name: pipelineName,
+  /** Names of the manual approval actions in this stage. */
+  approvals: z.array(pipelineName).default([]),
+});
+
+const pipeline = z.strictObject({
+  name: pipelineName,
+  tags: tags.default({}),
+  stages: z.array(stage).default([]),
+});
+
+const artifactBucket = z.strictObject({
+  name: bucketName,
+  /** Uploads must use this key (in addition to aws:kms). */
+  kmsKeyArn: kmsKeyArn.optional(),
+  /** Cross-account roles of this environment that may read artifacts. */
+  readers: z.array(iamName('role', 64)).default([]),
+});
+
+const passwordPolicy = z.strictObject({
+  minimumLength: z.number().int().min(6).max(128).default(14),
+  requireLowercase: z.boolean().default(true),
+  requireUppercase: z.boolean().default(true),
+  requireNumbers: z.boolean().default(true),
+  requireSymbols: z.boolean().default(true),
+  allowUsersToChangePassword: z.boolean().default(true),
+  /** Days; 0 disables expiry. */
+  maxAgeDays: z.number().int().min(0).max(1095).default(90),
+  reusePrevention: z.number().int().min(0).max(24).default(24),
+  hardExpiry: z.boolean().default(false),
+});
+
+const backend = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      type: z.literal('local'),
+      /** @default terraform.<environment>.tfstate in the stack directory */
+      path: z.string().min(1).optional(),
+    }),
+    z.strictObject({
+      type: z.literal('s3'),
+      bucket: bucketName,
+      /** @default codepipeline-access/<environment>.tfstate */
+      key: z.string().min(1).optional(),
+      region,
+      /** @default - S3 native locking (use_lockfile) */
+      dynamodbTable: z.string().min(3).optional(),
+      roleArn: roleArn.optional(),
+    }),
+    z.strictObject({
+      type: z.literal('cloud'),
+      organization: z.string().min(1),
+      workspace: z.string().regex(/^[A-Za-z0-9_-]{1,90}$/, {
+        message: 'workspace must be 1-90 letters, digits, "_" or "-"',
+      }),
+      /** @default app.terraform.io */
+      hostname: z.string().min(1).optional(),
+    }),
+  ],
+  { error: 'backend.type must be one of "local", "s3", "cloud"' },
+);
+
+/** `all`, a list of pipeline names, or pipelines whose config tags match every given tag. */
+const pipelineSelector = z.union(
+  [
+    z.literal('all'),
+    z.array(pipelineName).min(1),
+    z.strictObject({ tags: tags.refine((t) => Object.keys(t).length > 0) }),
+  ],
+  { error: 'pipelines must be "all", a list of pipeline names, or { tags: { key: value } }' },
+);
+
+const crossAccountRole = z.strictObject({
+  name: iamName('role', 64),
+  description: z.string().max(1000).optional(),
+  profile: name('profile'),
+  pipelines: pipelineSelector,
+  /** The environment (managed here) or the account (managed elsewhere) whose principals may assume the role. */
+  trust: z.strictObject({
+    environment: name('environment').optional(),
+    accountId: accountId.optional(),
+    /** Teams in the trusted environment whose groups get the sts:AssumeRole policy. */
+    teams: z.array(name('team')).default([]),
+  }),
+  requireMfa: z.boolean().default(true),
+  externalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/)
+    .optional(),
+  maxSessionDurationSeconds: z.number().int().min(3600).max(43200).default(3600),
+});
+
+const environment = z.strictObject({
+  name: name('environment'),
+  accountId,
+  region,
+  /** Role the deploying credentials assume; @default - none, the credentials act directly */
+  deploymentRoleArn: roleArn.optional(),
+  backend: backend.default({ type: 'local' }),
+  defaultTags: tags.default({}),
+  pipelines: z.array(pipeline).default([]),
+  artifactBuckets: z.array(artifactBucket).default([]),
+  passwordPolicy: passwordPolicy.default(passwordPolicy.parse({})),
+  crossAccountRoles: z.array(crossAccountRole).default([]),
+  /** Group every console user joins so they can change their own password. */
+  selfServiceGroup: iamName('group', 128).default('codepipeline-access-self-service'),
+});
+
+export const PROFILE_KINDS = ['viewer', 'operator', 'approver', 'admin', 'custom'] as const;
+
+const profile = z.strictObject({
+  name: name('profile'),
+  kind: z.enum(PROFILE_KINDS),
+  description: z.string().max(1000).optional(),
+  /** Only for kind custom: exact CodePipeline action names. */
+  actions: z.array(z.string()).optional(),
+});
+
+const grant = z.strictObject({
+  profile: name('profile'),
+  pipelines: pipelineSelector,
+  /** Only for approver profiles: `pipeline/stage/action` to approve; @default - every approval action of the pipelines */
+  approvalActions: z
+    .array(z.string().regex(/^[^/]+\/[^/]+\/[^/]+$/, { message: 'must be pipeline/stage/action' }))
+    .optional(),
+  /** @default <team>-<profile> */
+  policyName: iamName('policy', 128).optional(),
+});
+
+const team = z.strictObject({
+  name: name('team'),
+  description: z.string().max(1000).optional(),
+  /** @default the team name */
+  groupName: iamName('group', 128).optional(),
+  grants: z.array(grant).min(1, { message: 'a team needs at least one grant' }),
+});
+
+const person = z.strictObject({
+  name: iamName('user', 64),
+  /** Console access with a generated password; @default enabled with a forced reset */
+  console: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      passwordResetRequired: z.boolean().default(true),
+      /** Base64 public key or `keybase:<user>`; without it the generated password sits in state in plain text. */
+      pgpKey: z.string().min(1).optional(),
+    })
+    .default({ enabled: true, passwordResetRequired: true }),
+  /** Teams per environment: `{ prod: [team-a, team-b] }`. */
+  memberships: z.record(name('environment'), z.array(name('team')).min(1)),
+  tags: tags.default({}),
+});
+
+/** Each top-level section, validated on its own so one broken section does not hide the others' problems. */
+export const sectionSchemas = {
+  version: z.literal(1, { error: 'version must be 1' }),
+  environments: z.array(environment).min(1, { message: 'at least one environment is required' }),
+  profiles: z.array(profile).min(1, { message: 'at least one profile is required' }),
+  teams: z.array(team).default([]),
+  people: z.array(person).default([]),
+};
+
+export type SectionName = keyof typeof sectionSchemas;
+export const SECTION_NAMES = Object.keys(sectionSchemas) as SectionName[];
+
+export type AccessConfig = { readonly [K in SectionName]: z.output<(typeof sectionSchemas)[K]> };
+export type EnvironmentConfig = AccessConfig['environments'][number];
+export type PipelineConfig = EnvironmentConfig['pipelines'][number];
+export type ArtifactBucketConfig = EnvironmentConfig['artifactBuckets'][number];
+export type PasswordPolicyConfig = EnvironmentConfig['passwordPolicy'];
+export type BackendConfig = EnvironmentConfig['backend'];
+export type CrossAccountRoleConfig = EnvironmentConfig['crossAccountRoles'][number];
+export type ProfileConfig = AccessConfig['profiles'][number];
+export type ProfileKind = ProfileConfig['kind'];
+export type TeamConfig = AccessConfig['teams'][number];
+export type GrantConfig = TeamConfig['grants'][number];
+export type PipelineSelector = GrantConfig['pipelines'];
+export type PersonConfig = AccessConfig['people'][number];

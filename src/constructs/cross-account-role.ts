@@ -1,0 +1,35 @@
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+import type { RoleModel } from '../model/types';
+import { createManagedPolicy } from './managed-policy';
+import { resourceName, terraformLiteral } from './terraform-names';
+
+export interface CrossAccountRoleProps {
+  readonly role: RoleModel;
+}
+
+/** The pipeline-account side of cross-account access: a role trusting the other account, with its profile. */
+export class CrossAccountRole extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: CrossAccountRoleProps) {
+    super(scope, id);
+    const { role } = props;
+    this.role = new IamRole(this, 'role', {
+      name: role.name,
+      description: role.description,
+      assumeRolePolicy: terraformLiteral(role.trustJson),
+      maxSessionDuration: role.maxSessionDurationSeconds,
+    });
+    this.role.overrideLogicalId(resourceName(role.name));
+    for (const policy of role.policies) {
+      const resource = createManagedPolicy(this, policy);
+      const attachment = new IamRolePolicyAttachment(this, `attach-${policy.name}`, {
+        role: this.role.name,
+        policyArn: resource.arn,
+      });
+      attachment.overrideLogicalId(resourceName(role.name, policy.name));
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import type { Construct } from 'constructs';
+import type { ManagedPolicyModel } from '../model/types';
+import { resourceName, terraformLiteral } from './terraform-names';
+
+/** A customer-managed policy for a group or a role; one per policy name in an account. */
+export function createManagedPolicy(scope: Construct, policy: ManagedPolicyModel): IamPolicy {
+  const resource = new IamPolicy(scope, `policy-${policy.name}`, {
+    name: policy.name,
+    description: policy.description,
+    policy: terraformLiteral(policy.json),
+  });
+  resource.overrideLogicalId(resourceName(policy.name));
+  return resource;
+}

@@ -1,0 +1,50 @@
+/** ARN and URL builders. CodePipeline matches ARNs exactly: ':' and '/' are not interchangeable. */
+
+export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
+
+export function partitionOf(region: string): Partition {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+export interface AccountRegion {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+function codepipelinePrefix(env: AccountRegion): string {
+  return `arn:${partitionOf(env.region)}:codepipeline:${env.region}:${env.accountId}`;
+}
+
+export const arns = {
+  pipeline: (env: AccountRegion, pipeline: string) => `${codepipelinePrefix(env)}:${pipeline}`,
+  /** Every stage (and, since `*` spans '/', every action) of a pipeline. */
+  pipelineStages: (env: AccountRegion, pipeline: string) => `${codepipelinePrefix(env)}:${pipeline}/*`,
+  stage: (env: AccountRegion, pipeline: string, stage: string) => `${codepipelinePrefix(env)}:${pipeline}/${stage}`,
+  action: (env: AccountRegion, pipeline: string, stage: string, action: string) =>
+    `${codepipelinePrefix(env)}:${pipeline}/${stage}/${action}`,
+  /** Every CodePipeline resource of the account in the region, including pipelines created later. */
+  allCodePipeline: (env: AccountRegion) => `${codepipelinePrefix(env)}:*`,
+  actionTypes: (env: AccountRegion) => `${codepipelinePrefix(env)}:actiontype:*`,
+  webhooks: (env: AccountRegion) => `${codepipelinePrefix(env)}:webhook:*`,
+  iamUser: (env: AccountRegion, user: string) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:user/${user}`,
+  iamRole: (env: AccountRegion, role: string) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:role/${role}`,
+  iamAllRoles: (env: AccountRegion) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:role/*`,
+  accountRoot: (env: AccountRegion) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:root`,
+  bucket: (env: AccountRegion, bucket: string) => `arn:${partitionOf(env.region)}:s3:::${bucket}`,
+  bucketObjects: (env: AccountRegion, bucket: string) => `arn:${partitionOf(env.region)}:s3:::${bucket}/*`,
+};
+
+const CONSOLE_DOMAIN: Record<Partition, string> = {
+  aws: 'signin.aws.amazon.com',
+  'aws-cn': 'signin.amazonaws.cn',
+  'aws-us-gov': 'signin.amazonaws-us-gov.com',
+};
+
+export const consoleUrls = {
+  signIn: (env: AccountRegion) => `https://${env.accountId}.${CONSOLE_DOMAIN[partitionOf(env.region)]}/console`,
+  switchRole: (env: AccountRegion, role: string, displayName: string) =>
+    `https://${CONSOLE_DOMAIN[partitionOf(env.region)]}/switchrole?account=${env.accountId}` +
+    `&roleName=${encodeURIComponent(role)}&displayName=${encodeURIComponent(displayName)}`,
+};

@@ -1,0 +1,374 @@
+/**
+ * Config -> access model: which teams exist in which environment, what each grant covers there, and the
+ * policy documents that follow. Problems that only show once a grant meets an environment (a pipeline
+ * missing there, an approver with nothing to approve) are returned, not thrown.
+ */
+import type { ActionCatalog } from '../iam/action-catalog';
+import { arns, partitionOf, type AccountRegion } from '../iam/arns';
+import { renderPolicy, type PolicyDocument, type PolicyStatement } from '../iam/policy-document';
+import { oneOf, problem, type ConfigPath, type ConfigProblem } from '../config/problems';
+import type {
+  AccessConfig,
+  ArtifactBucketConfig,
+  CrossAccountRoleConfig,
+  EnvironmentConfig,
+  GrantConfig,
+  PipelineSelector,
+  ProfileConfig,
+} from '../config/schema';
+import { profileStatements, type ApprovalActionRef, type ResolvedScope } from './profile-policies';
+import type {
+  AccessModel,
+  BucketPolicyModel,
+  EnvironmentModel,
+  GroupModel,
+  ManagedPolicyModel,
+  RoleModel,
+  UserModel,
+} from './types';
+
+export interface Resolution {
+  readonly model: AccessModel;
+  readonly problems: readonly ConfigProblem[];
+}
+
+function managedPolicy(
+  name: string,
+  description: string,
+  statements: PolicyStatement[],
+  origin: ConfigPath,
+): ManagedPolicyModel {
+  const document: PolicyDocument = { statements };
+  return { name, description, document, json: renderPolicy(document), origin };
+}
+
+interface ScopeRequest {
+  readonly env: EnvironmentConfig;
+  readonly selector: PipelineSelector;
+  readonly kind: ProfileConfig['kind'];
+  readonly approvalFilter?: readonly string[];
+  /** Path of the grant (or role) in the config. */
+  readonly at: ConfigPath;
+}
+
+function resolveScope(request: ScopeRequest, problems: ConfigProblem[]): ResolvedScope {
+  const { env, selector, kind, at } = request;
+  const inEnv = `in environment "${env.name}"`;
+  let pipelines: ResolvedScope['pipelines'];
+  if (selector === 'all') {
+    pipelines = 'all';
+  } else if (Array.isArray(selector)) {
+    const defined = env.pipelines.map((p) => p.name);
+    selector.forEach((name, i) => {
+      if (!defined.includes(name)) {
+        problems.push(problem([...at, 'pipelines', i], `pipeline is not defined ${inEnv}; must be ${oneOf(defined)}`));
+      }
+    });
+    pipelines = selector.filter((name) => defined.includes(name));
+  } else {
+    const wanted = Object.entries(selector.tags);
+    pipelines = env.pipelines.filter((p) => wanted.every(([k, v]) => p.tags[k] === v)).map((p) => p.name);
+    if (pipelines.length === 0) {
+      problems.push(
+        problem(
+          [...at, 'pipelines', 'tags'],
+          `no pipeline ${inEnv} has all these tags; tag a pipeline or name pipelines explicitly`,
+        ),
+      );
+    }
+  }
+
+  let approvals: ApprovalActionRef[] = [];
+  if (kind === 'approver') {
+    const candidates = env.pipelines
+      .filter((p) => pipelines === 'all' || pipelines.includes(p.name))
+      .flatMap((p) =>
+        p.stages.flatMap((s) => s.approvals.map((action) => ({ pipeline: p.name, stage: s.name, action }))),
+      );
+    const key = (a: ApprovalActionRef) => `${a.pipeline}/${a.stage}/${a.action}`;
+    if (request.approvalFilter) {
+      request.approvalFilter.forEach((wanted, i) => {
+        if (!candidates.some((c) => key(c) === wanted)) {
+          problems.push(
+            problem(
+              [...at, 'approvalActions', i],
+              `not an approval action of the granted pipelines ${inEnv}; must be ${oneOf(candidates.map(key))}`,
+            ),
+          );
+        }
+      });
+      approvals = candidates.filter((c) => request.approvalFilter?.includes(key(c)));
+    } else {
+      approvals = candidates;
+    }
+    if (candidates.length === 0) {
+      problems.push(
+        problem(
+          [...at, 'pipelines'],
+          `an approver needs approval actions, but the granted pipelines ${inEnv} declare none (pipelines[].stages[].approvals)`,
+        ),
+      );
+    }
+  }
+  return { env, pipelines, approvals };
+}
+
+class EnvironmentResolver {
+  readonly groups = new Map<
+    string,
+    { name: string; team?: string; policies: ManagedPolicyModel[]; origin: ConfigPath }
+  >();
+
+  constructor(
+    readonly config: AccessConfig,
+    readonly catalog: ActionCatalog,
+    readonly env: EnvironmentConfig,
+    readonly envIndex: number,
+    readonly problems: ConfigProblem[],
+  ) {}
+
+  get accountRegion(): AccountRegion {
+    return this.env;
+  }
+
+  profile(name: string): ProfileConfig {
+    const found = this.config.profiles.find((p) => p.name === name);
+    if (!found) throw new Error(`profile ${name} vanished after the reference check`);
+    return found;
+  }
+
+  grantPolicy(teamName: string, grant: GrantConfig, at: ConfigPath): ManagedPolicyModel {
+    const profile = this.profile(grant.profile);
+    const scope = resolveScope(
+      { env: this.env, selector: grant.pipelines, kind: profile.kind, approvalFilter: grant.approvalActions, at },
+      this.problems,
+    );
+    return managedPolicy(
+      grant.policyName ?? `${teamName}-${profile.name}`,
+      profile.description ?? `CodePipeline ${profile.kind} access for team ${teamName} (codepipeline-access)`,
+      profileStatements(profile.kind, scope, this.catalog, profile.actions),
+      at,
+    );
+  }
+
+  addTeamGroup(teamName: string): void {
+    const t = this.config.teams.findIndex((team) => team.name === teamName);
+    const team = this.config.teams[t];
+    if (this.groups.has(team.name)) return;
+    this.groups.set(team.name, {
+      name: team.groupName ?? team.name,
+      team: team.name,
+      policies: team.grants.map((grant, g) => this.grantPolicy(team.name, grant, ['teams', t, 'grants', g])),
+      origin: ['teams', t],
+    });
+  }
+
+  users(): UserModel[] {
+    return this.config.people.flatMap((person, p): UserModel[] => {
+      const teams = person.memberships[this.env.name];
+      if (!teams) return [];
+      const groups = teams.map((team) => this.groups.get(team)?.name ?? team);
+      if (person.console.enabled) groups.push(this.env.selfServiceGroup);
+      return [
+        {
+          name: person.name,
+          groups: [...new Set(groups)].sort(),
+          console: person.console.enabled
+            ? { passwordResetRequired: person.console.passwordResetRequired, pgpKey: person.console.pgpKey }
+            : undefined,
+          tags: person.tags,
+          origin: ['people', p, 'memberships', this.env.name],
+        },
+      ];
+    });
+  }
+
+  selfServiceGroup(): GroupModel {
+    const self = this.accountRegion;
+    return {
+      name: this.env.selfServiceGroup,
+      policies: [
+        managedPolicy(
+          `${this.env.selfServiceGroup}-change-own-password`,
+          'Lets console users set their own password, as AWS managed IAMUserChangePassword does',
+          [
+            // `${aws:username}` is an IAM policy variable: each user may change only their own password.
+            {
+              sid: 'ChangeOwnPassword',
+              effect: 'Allow',
+              actions: ['iam:ChangePassword'],
+              resources: [arns.iamUser(self, '${aws:username}')],
+            },
+            { sid: 'ReadPasswordPolicy', effect: 'Allow', actions: ['iam:GetAccountPasswordPolicy'], resources: ['*'] },
+          ],
+          ['environments', this.envIndex, 'selfServiceGroup'],
+        ),
+      ],
+      origin: ['environments', this.envIndex, 'selfServiceGroup'],
+    };
+  }
+
+  role(role: CrossAccountRoleConfig, r: number, trustedAccountId: string): RoleModel {
+    const at: ConfigPath = ['environments', this.envIndex, 'crossAccountRoles', r];
+    const profile = this.profile(role.profile);
+    const scope = resolveScope({ env: this.env, selector: role.pipelines, kind: profile.kind, at }, this.problems);
+    const conditions: Record<string, Record<string, string>> = {};
+    if (role.requireMfa) conditions.Bool = { 'aws:MultiFactorAuthPresent': 'true' };
+    if (role.externalId !== undefined) conditions.StringEquals = { 'sts:ExternalId': role.externalId };
+    const trustPolicy: PolicyDocument = {
+      statements: [
+        {
+          sid: 'TrustAccount',
+          effect: 'Allow',
+          principal: { AWS: [arns.accountRoot({ accountId: trustedAccountId, region: this.env.region })] },
+          actions: ['sts:AssumeRole'],
+          condition: conditions,
+        },
+      ],
+    };
+    return {
+      name: role.name,
+      description:
+        role.description ?? `CodePipeline ${profile.kind} access for account ${trustedAccountId} (codepipeline-access)`,
+      arn: arns.iamRole(this.env, role.name),
+      trustedAccountId,
+      trustPolicy,
+      trustJson: renderPolicy(trustPolicy),
+      policies: [
+        managedPolicy(
+          `${role.name}-policy`,
+          `CodePipeline ${profile.kind} access for role ${role.name} (codepipeline-access)`,
+          profileStatements(profile.kind, scope, this.catalog, profile.actions),
+          at,
+        ),
+      ],
+      maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+      origin: at,
+    };
+  }
+
+  bucketPolicy(bucket: ArtifactBucketConfig, b: number): BucketPolicyModel {
+    const bucketArn = arns.bucket(this.env, bucket.name);
+    const objectsArn = arns.bucketObjects(this.env, bucket.name);
+    const statements: PolicyStatement[] = [
+      {
+        sid: 'DenyInsecureTransport',
+        effect: 'Deny',
+        principal: '*',
+        actions: ['s3:*'],
+        resources: [bucketArn, objectsArn],
+        condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        sid: 'DenyUnencryptedObjectUploads',
+        effect: 'Deny',
+        principal: '*',
+        actions: ['s3:PutObject'],
+        resources: [objectsArn],
+        condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      },
+      {
+        // StringNotEquals alone lets a request without the header through some evaluators; deny it outright.
+        sid: 'DenyMissingEncryptionHeader',
+        effect: 'Deny',
+        principal: '*',
+        actions: ['s3:PutObject'],
+        resources: [objectsArn],
+        condition: { Null: { 's3:x-amz-server-side-encryption': 'true' } },
+      },
+    ];
+    if (bucket.kmsKeyArn !== undefined) {
+      statements.push({
+        sid: 'DenyOtherKmsKeys',
+        effect: 'Deny',
+        principal: '*',
+        actions: ['s3:PutObject'],
+        resources: [objectsArn],
+        condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': bucket.kmsKeyArn } },
+      });
+    }
+    if (bucket.readers.length > 0) {
+      statements.push({
+        sid: 'AllowCrossAccountViewerRead',
+        effect: 'Allow',
+        principal: { AWS: bucket.readers.map((role) => arns.iamRole(this.env, role)) },
+        actions: ['s3:GetBucketLocation', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
+        resources: [bucketArn, objectsArn],
+      });
+    }
+    const document: PolicyDocument = { id: 'SSEAndSSLPolicy', statements };
+    return {
+      bucket: bucket.name,
+      document,
+      json: renderPolicy(document),
+      origin: ['environments', this.envIndex, 'artifactBuckets', b],
+    };
+  }
+}
+
+/** Expects a config whose references were checked (references.ts); returns resolution problems. */
+export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog): Resolution {
+  const problems: ConfigProblem[] = [];
+  const resolvers = config.environments.map((env, e) => new EnvironmentResolver(config, catalog, env, e, problems));
+  const resolverOf = (name: string) => resolvers.find((r) => r.env.name === name);
+
+  // Teams exist in an environment where someone is a member or a cross-account role trusts them.
+  for (const resolver of resolvers) {
+    for (const person of config.people) {
+      for (const team of person.memberships[resolver.env.name] ?? []) resolver.addTeamGroup(team);
+    }
+  }
+  // The trusted side of each cross-account role: sts:AssumeRole on exactly that role, on the named teams' groups.
+  const rolesPerEnv = resolvers.map((resolver) =>
+    resolver.env.crossAccountRoles.map((role, r) => {
+      const trusted = role.trust.environment !== undefined ? resolverOf(role.trust.environment) : undefined;
+      const model = resolver.role(role, r, trusted?.env.accountId ?? role.trust.accountId ?? '');
+      if (trusted) {
+        for (const team of role.trust.teams) {
+          trusted.addTeamGroup(team);
+          trusted.groups
+            .get(team)
+            ?.policies.push(
+              managedPolicy(
+                `assume-${role.name}-${resolver.env.name}`,
+                `Lets team ${team} assume ${model.arn} (codepipeline-access)`,
+                [
+                  {
+                    sid: 'AssumeCrossAccountRole',
+                    effect: 'Allow',
+                    actions: ['sts:AssumeRole'],
+                    resources: [model.arn],
+                  },
+                ],
+                ['environments', resolver.envIndex, 'crossAccountRoles', r, 'trust'],
+              ),
+            );
+        }
+      }
+      return model;
+    }),
+  );
+
+  const environments = resolvers.map((resolver, e): EnvironmentModel => {
+    const { env } = resolver;
+    const users = resolver.users();
+    const groups: GroupModel[] = [...resolver.groups.values()];
+    if (users.some((u) => u.console)) groups.push(resolver.selfServiceGroup());
+    return {
+      name: env.name,
+      accountId: env.accountId,
+      region: env.region,
+      partition: partitionOf(env.region),
+      deploymentRoleArn: env.deploymentRoleArn,
+      backend: env.backend,
+      defaultTags: env.defaultTags,
+      groups,
+      users,
+      roles: rolesPerEnv[e],
+      bucketPolicies: env.artifactBuckets.map((bucket, b) => resolver.bucketPolicy(bucket, b)),
+      passwordPolicy: env.passwordPolicy,
+      origin: ['environments', e],
+    };
+  });
+  return { model: { environments }, problems };
+}

@@ -1,0 +1,82 @@
+/**
+ * The resolved access model: per environment, exactly the IAM entities and policy documents the stack
+ * will create. Built from the config by resolve.ts, checked against AWS limits by limits.ts, and turned
+ * into resources by the constructs. Everything here is plain data, deterministic and ordered.
+ */
+import type { Partition } from '../iam/arns';
+import type { PolicyDocument } from '../iam/policy-document';
+import type { ConfigPath } from '../config/problems';
+import type { BackendConfig, PasswordPolicyConfig } from '../config/schema';
+
+export interface ManagedPolicyModel {
+  readonly name: string;
+  readonly description: string;
+  readonly document: PolicyDocument;
+  /** `renderPolicy(document)`: the exact text sent to IAM. */
+  readonly json: string;
+  /** The config entry this policy comes from, for error messages. */
+  readonly origin: ConfigPath;
+}
+
+export interface GroupModel {
+  readonly name: string;
+  /** The team this group implements, or undefined for the self-service group. */
+  readonly team?: string;
+  readonly policies: readonly ManagedPolicyModel[];
+  readonly origin: ConfigPath;
+}
+
+export interface ConsoleAccessModel {
+  readonly passwordResetRequired: boolean;
+  /** @default - none: the generated password is kept in state in plain text */
+  readonly pgpKey?: string;
+}
+
+export interface UserModel {
+  readonly name: string;
+  /** Group names, sorted. */
+  readonly groups: readonly string[];
+  /** @default - no console access */
+  readonly console?: ConsoleAccessModel;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly origin: ConfigPath;
+}
+
+export interface RoleModel {
+  readonly name: string;
+  readonly description: string;
+  readonly arn: string;
+  readonly trustedAccountId: string;
+  readonly trustPolicy: PolicyDocument;
+  readonly trustJson: string;
+  readonly policies: readonly ManagedPolicyModel[];
+  readonly maxSessionDurationSeconds: number;
+  readonly origin: ConfigPath;
+}
+
+export interface BucketPolicyModel {
+  readonly bucket: string;
+  readonly document: PolicyDocument;
+  readonly json: string;
+  readonly origin: ConfigPath;
+}
+
+export interface EnvironmentModel {
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: Partition;
+  readonly deploymentRoleArn?: string;
+  readonly backend: BackendConfig;
+  readonly defaultTags: Readonly<Record<string, string>>;
+  readonly groups: readonly GroupModel[];
+  readonly users: readonly UserModel[];
+  readonly roles: readonly RoleModel[];
+  readonly bucketPolicies: readonly BucketPolicyModel[];
+  readonly passwordPolicy: PasswordPolicyConfig;
+  readonly origin: ConfigPath;
+}
+
+export interface AccessModel {
+  readonly environments: readonly EnvironmentModel[];
+}

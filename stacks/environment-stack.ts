@@ -1,0 +1,119 @@
+import { IamAccountPasswordPolicy } from '@cdktf/provider-aws/lib/iam-account-password-policy';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { AccessGroup } from '../src/constructs/access-group';
+import { ArtifactBucketPolicy } from '../src/constructs/artifact-bucket-policy';
+import { configureBackend } from '../src/constructs/backend';
+import { ConsoleUser } from '../src/constructs/console-user';
+import { CrossAccountRole } from '../src/constructs/cross-account-role';
+import { consoleUrls } from '../src/iam/arns';
+import type { EnvironmentModel, UserModel } from '../src/model/types';
+
+export interface EnvironmentStackProps {
+  /** One environment (an AWS account + region) of the resolved access model. */
+  readonly environment: EnvironmentModel;
+}
+
+/** Everything codepipeline-access manages in one AWS account: one Terraform state, one `cdktf deploy <env>`. */
+export class EnvironmentStack extends TerraformStack {
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    const env = props.environment;
+    super(scope, env.name);
+
+    new AwsProvider(this, 'aws', {
+      region: env.region,
+      // A deploy with another account's credentials fails before it changes anything.
+      allowedAccountIds: [env.accountId],
+      assumeRole: env.deploymentRoleArn
+        ? [{ roleArn: env.deploymentRoleArn, sessionName: `codepipeline-access-${env.name}` }]
+        : undefined,
+      defaultTags: Object.keys(env.defaultTags).length > 0 ? [{ tags: { ...env.defaultTags } }] : undefined,
+    });
+    configureBackend(this, env.name, env.backend);
+
+    const groupNames = new Map<string, string>();
+    for (const group of env.groups) {
+      const construct = new AccessGroup(this, `group-${group.name}`, { group });
+      groupNames.set(group.name, construct.group.name);
+    }
+    const users = env.users.map((user) => ({
+      model: user,
+      construct: new ConsoleUser(this, `user-${user.name}`, {
+        user,
+        groupNames,
+        // Generated first passwords are longer than the policy minimum; they are used once.
+        passwordLength: Math.max(env.passwordPolicy.minimumLength, 20),
+      }),
+    }));
+    const roles = env.roles.map((role) => new CrossAccountRole(this, role.name, { role }));
+    for (const bucketPolicy of env.bucketPolicies) {
+      new ArtifactBucketPolicy(this, `bucket-${bucketPolicy.bucket}`, { bucketPolicy });
+    }
+
+    const p = env.passwordPolicy;
+    new IamAccountPasswordPolicy(this, 'password-policy', {
+      minimumPasswordLength: p.minimumLength,
+      requireLowercaseCharacters: p.requireLowercase,
+      requireUppercaseCharacters: p.requireUppercase,
+      requireNumbers: p.requireNumbers,
+      requireSymbols: p.requireSymbols,
+      allowUsersToChangePassword: p.allowUsersToChangePassword,
+      maxPasswordAge: p.maxAgeDays,
+      passwordReusePrevention: p.reusePrevention === 0 ? undefined : p.reusePrevention,
+      hardExpiry: p.hardExpiry,
+    }).overrideLogicalId('account');
+
+    this.handOverOutputs(env, users, roles);
+  }
+
+  /** What an administrator hands to a new user or a trusted account (seed 002, step 4). */
+  private handOverOutputs(
+    env: EnvironmentModel,
+    users: readonly HandOverUser[],
+    roles: readonly CrossAccountRole[],
+  ): void {
+    new TerraformOutput(this, 'console_sign_in_url', {
+      value: consoleUrls.signIn(env),
+      description: 'Console sign-in URL of this account',
+    });
+    new TerraformOutput(this, 'user_names', {
+      value: env.users.map((u) => u.name),
+      description: 'IAM users managed here',
+    });
+    const passwords = (encrypted: boolean) =>
+      Object.fromEntries(
+        users.flatMap(({ model, construct }) => {
+          const profile = construct.loginProfile;
+          if (!profile || (model.console?.pgpKey !== undefined) !== encrypted) return [];
+          return [[model.name, encrypted ? profile.encryptedPassword : profile.password]];
+        }),
+      );
+    new TerraformOutput(this, 'encrypted_passwords', {
+      value: passwords(true),
+      sensitive: true,
+      description: 'First passwords of users with a pgpKey, encrypted: echo <value> | base64 -d | gpg --decrypt',
+    });
+    new TerraformOutput(this, 'initial_passwords', {
+      value: passwords(false),
+      sensitive: true,
+      description:
+        'First passwords of users without a pgpKey (also in state in plain text); a reset is forced at sign-in',
+    });
+    new TerraformOutput(this, 'role_arns', {
+      value: Object.fromEntries(roles.map((r) => [r.node.id, r.role.arn])),
+      description: 'Cross-account roles and their ARNs',
+    });
+    new TerraformOutput(this, 'switch_role_urls', {
+      value: Object.fromEntries(
+        env.roles.map((r) => [r.name, consoleUrls.switchRole(env, r.name, `${r.name}@${env.name}`)]),
+      ),
+      description: 'Console links to switch into each cross-account role',
+    });
+  }
+}
+
+interface HandOverUser {
+  readonly model: UserModel;
+  readonly construct: ConsoleUser;
+}
