@@ -326,23 +326,21 @@ export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog)
       if (trusted) {
         for (const team of role.trust.teams) {
           trusted.addTeamGroup(team);
-          trusted.groups
-            .get(team)
-            ?.policies.push(
-              managedPolicy(
-                `assume-${role.name}-${resolver.env.name}`,
-                `Lets team ${team} assume ${model.arn} (codepipeline-access)`,
-                [
-                  {
-                    sid: 'AssumeCrossAccountRole',
-                    effect: 'Allow',
-                    actions: ['sts:AssumeRole'],
-                    resources: [model.arn],
-                  },
-                ],
-                ['environments', resolver.envIndex, 'crossAccountRoles', r, 'trust'],
-              ),
-            );
+          trusted.groups.get(team)?.policies.push(
+            managedPolicy(
+              `assume-${role.name}-${resolver.env.name}`,
+              `Lets team ${team} assume ${model.arn} (codepipeline-access)`,
+              [
+                {
+                  sid: 'AssumeCrossAccountRole',
+                  effect: 'Allow',
+                  actions: ['sts:AssumeRole'],
+                  resources: [model.arn],
+                },
+              ],
+              ['environments', resolver.envIndex, 'crossAccountRoles', r, 'trust'],
+            ),
+          );
         }
       }
       return model;
