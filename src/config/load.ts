@@ -57,10 +57,11 @@ function isComplete(sections: PartialConfig): sections is AccessConfig {
 export function buildAccessModel(source: ConfigSource, catalog: ActionCatalog): LoadedConfig {
   const { sections, problems } = checkSections(source.data);
   problems.push(...checkReferences(sections, catalog));
-  if (problems.length === 0 && isComplete(sections)) {
+  if (isComplete(sections)) {
     const { model, problems: resolutionProblems } = resolveAccessModel(sections, catalog);
     problems.push(...resolutionProblems);
-    if (resolutionProblems.length === 0) problems.push(...checkAwsLimits(model));
+    // Limits are measured on a model without skipped entries only; otherwise counts and sizes would be wrong.
+    if (problems.length === 0) problems.push(...checkAwsLimits(model));
     if (problems.length === 0) return { file: source.file, config: sections, model };
   }
   throw new ConfigError(source.file, problems.map(source.describe));

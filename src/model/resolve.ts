@@ -131,34 +131,36 @@ class EnvironmentResolver {
     return this.env;
   }
 
-  profile(name: string): ProfileConfig {
-    const found = this.config.profiles.find((p) => p.name === name);
-    if (!found) throw new Error(`profile ${name} vanished after the reference check`);
-    return found;
+  /** Undefined for an unknown profile: references.ts reports it, resolution skips what uses it. */
+  profile(name: string): ProfileConfig | undefined {
+    return this.config.profiles.find((p) => p.name === name);
   }
 
-  grantPolicy(teamName: string, grant: GrantConfig, at: ConfigPath): ManagedPolicyModel {
+  grantPolicy(teamName: string, grant: GrantConfig, at: ConfigPath): ManagedPolicyModel[] {
     const profile = this.profile(grant.profile);
+    if (!profile) return [];
     const scope = resolveScope(
       { env: this.env, selector: grant.pipelines, kind: profile.kind, approvalFilter: grant.approvalActions, at },
       this.problems,
     );
-    return managedPolicy(
-      grant.policyName ?? `${teamName}-${profile.name}`,
-      profile.description ?? `CodePipeline ${profile.kind} access for team ${teamName} (codepipeline-access)`,
-      profileStatements(profile.kind, scope, this.catalog, profile.actions),
-      at,
-    );
+    return [
+      managedPolicy(
+        grant.policyName ?? `${teamName}-${profile.name}`,
+        profile.description ?? `CodePipeline ${profile.kind} access for team ${teamName} (codepipeline-access)`,
+        profileStatements(profile.kind, scope, this.catalog, profile.actions),
+        at,
+      ),
+    ];
   }
 
   addTeamGroup(teamName: string): void {
     const t = this.config.teams.findIndex((team) => team.name === teamName);
     const team = this.config.teams[t];
-    if (this.groups.has(team.name)) return;
+    if (!team || this.groups.has(team.name)) return;
     this.groups.set(team.name, {
       name: team.groupName ?? team.name,
       team: team.name,
-      policies: team.grants.map((grant, g) => this.grantPolicy(team.name, grant, ['teams', t, 'grants', g])),
+      policies: team.grants.flatMap((grant, g) => this.grantPolicy(team.name, grant, ['teams', t, 'grants', g])),
       origin: ['teams', t],
     });
   }
@@ -211,7 +213,7 @@ class EnvironmentResolver {
   role(role: CrossAccountRoleConfig, r: number, trustedAccountId: string): RoleModel {
     const at: ConfigPath = ['environments', this.envIndex, 'crossAccountRoles', r];
     const profile = this.profile(role.profile);
-    const scope = resolveScope({ env: this.env, selector: role.pipelines, kind: profile.kind, at }, this.problems);
+    const kind = profile?.kind ?? role.profile;
     const conditions: Record<string, Record<string, string>> = {};
     if (role.requireMfa) conditions.Bool = { 'aws:MultiFactorAuthPresent': 'true' };
     if (role.externalId !== undefined) conditions.StringEquals = { 'sts:ExternalId': role.externalId };
@@ -229,22 +231,25 @@ class EnvironmentResolver {
     return {
       name: role.name,
       description:
-        role.description ?? `CodePipeline ${profile.kind} access for account ${trustedAccountId} (codepipeline-access)`,
+        role.description ?? `CodePipeline ${kind} access for account ${trustedAccountId} (codepipeline-access)`,
       arn: arns.iamRole(this.env, role.name),
       trustedAccountId,
       trustPolicy,
       trustJson: renderPolicy(trustPolicy),
-      policies: [
-        managedPolicy(
-          `${role.name}-policy`,
-          `CodePipeline ${profile.kind} access for role ${role.name} (codepipeline-access)`,
-          profileStatements(profile.kind, scope, this.catalog, profile.actions),
-          at,
-        ),
-      ],
+      policies: profile ? [this.rolePolicy(role, profile, at)] : [],
       maxSessionDurationSeconds: role.maxSessionDurationSeconds,
       origin: at,
     };
+  }
+
+  private rolePolicy(role: CrossAccountRoleConfig, profile: ProfileConfig, at: ConfigPath): ManagedPolicyModel {
+    const scope = resolveScope({ env: this.env, selector: role.pipelines, kind: profile.kind, at }, this.problems);
+    return managedPolicy(
+      `${role.name}-policy`,
+      `CodePipeline ${profile.kind} access for role ${role.name} (codepipeline-access)`,
+      profileStatements(profile.kind, scope, this.catalog, profile.actions),
+      at,
+    );
   }
 
   bucketPolicy(bucket: ArtifactBucketConfig, b: number): BucketPolicyModel {
@@ -306,7 +311,10 @@ class EnvironmentResolver {
   }
 }
 
-/** Expects a config whose references were checked (references.ts); returns resolution problems. */
+/**
+ * Resolves whatever the references allow: entries that name an unknown profile, team or environment are
+ * skipped (references.ts reports those), so resolution problems show up in the same run.
+ */
 export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog): Resolution {
   const problems: ConfigProblem[] = [];
   const resolvers = config.environments.map((env, e) => new EnvironmentResolver(config, catalog, env, e, problems));

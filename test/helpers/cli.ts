@@ -1,0 +1,39 @@
+/** Runs the compiled synth CLI (`node dist/main.js`) the way users and CI do. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+export const PROJECT_ROOT = join(__dirname, '..', '..');
+
+export interface CliResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runSynthCli(env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(PROJECT_ROOT, 'dist', 'main.js')],
+      { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ exitCode, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Runs tasks with at most `limit` in flight (the machine has two cores). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
