@@ -1,4 +1,4 @@
-/** Runs the compiled synth CLI (`node dist/main.js`) the way users and CI do. */
+/** Runs the compiled CLIs (`node dist/main.js`, the plan CLI) the way users and CI do. */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -11,11 +11,20 @@ export interface CliResult {
 }
 
 export function runSynthCli(env: Record<string, string>): Promise<CliResult> {
+  return runNode([join(PROJECT_ROOT, 'dist', 'main.js')], env);
+}
+
+/** The compiled `npm run plan` CLI. */
+export function runPlanCli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+  return runNode([join(PROJECT_ROOT, 'dist', 'src', 'cli', 'plan.js'), ...args], env);
+}
+
+function runNode(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(PROJECT_ROOT, 'dist', 'main.js')],
-      { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, timeout: 60_000 },
+      args,
+      { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, timeout: 120_000 },
       (error, stdout, stderr) => {
         const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ exitCode, stdout, stderr });

@@ -1,0 +1,71 @@
+/** One environment: sandbox, `terraform init` (only when needed), `plan`, `show -json`. */
+import { join } from 'node:path';
+import { countChanges, type ChangeCounts, type PlanJson } from './plan-json';
+import { prepareSandbox } from './sandbox';
+import { runTerraform, type TerraformSettings } from './terraform-runner';
+
+export interface EnvironmentPlan {
+  readonly environment: string;
+  /** Plan JSON with Terraform's timestamp removed, so an unchanged config gives an unchanged file. */
+  readonly json: PlanJson;
+  /** The human plan, as `terraform plan` prints it. */
+  readonly text: string;
+  readonly counts: ChangeCounts;
+  readonly seconds: number;
+  readonly initialised: boolean;
+}
+
+/** The human plan without the sandbox-specific "Saved the plan to ..." footer. */
+export function humanPlanText(stdout: string): string {
+  const footer = stdout.search(/\n─+\n\nSaved the plan to/);
+  return `${(footer >= 0 ? stdout.slice(0, footer) : stdout).trim()}\n`;
+}
+
+interface RelevantAttribute {
+  readonly resource: string;
+  readonly attribute: readonly (string | number)[];
+}
+
+/**
+ * Makes an unchanged config give a byte-identical plan file: drops Terraform's timestamp, and sorts
+ * `relevant_attributes`, a set that Terraform emits in a different order from run to run.
+ */
+export function normalizePlanJson(raw: string): PlanJson {
+  const plan = JSON.parse(raw) as PlanJson & { timestamp?: string; relevant_attributes?: RelevantAttribute[] };
+  delete plan.timestamp;
+  if (plan.relevant_attributes) {
+    const key = (a: RelevantAttribute) => `${a.resource}\u0000${JSON.stringify(a.attribute)}`;
+    plan.relevant_attributes.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
+  return plan;
+}
+
+export async function planEnvironment(
+  environment: string,
+  stackFile: string,
+  sandboxDir: string,
+  settings: TerraformSettings,
+  cliConfigText: string,
+): Promise<EnvironmentPlan> {
+  const started = process.hrtime.bigint();
+  const sandbox = prepareSandbox(stackFile, sandboxDir, cliConfigText);
+  if (!sandbox.initialised) {
+    await runTerraform(settings, ['init', '-input=false', '-no-color', '-backend=true'], sandbox.dir);
+    sandbox.markInitialised();
+  }
+  const plan = await runTerraform(
+    settings,
+    ['plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=tfplan'],
+    sandbox.dir,
+  );
+  const show = await runTerraform(settings, ['show', '-json', join('.', 'tfplan')], sandbox.dir);
+  const json = normalizePlanJson(show.stdout);
+  return {
+    environment,
+    json,
+    text: humanPlanText(plan.stdout),
+    counts: countChanges(json),
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    initialised: !sandbox.initialised,
+  };
+}

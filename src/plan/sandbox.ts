@@ -1,0 +1,65 @@
+/**
+ * The offline copy of a synthesized stack that `terraform plan` runs on. The real stack keeps its
+ * `allowed_account_ids`, `assume_role` and backend; the copy gets dummy credentials and a fresh local state,
+ * so a plan shows what a first deploy would create and never reaches AWS or a remote state.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Json = Record<string, unknown>;
+
+const OFFLINE_PROVIDER_SETTINGS = {
+  access_key: 'offline-plan',
+  secret_key: 'offline-plan',
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+  skip_region_validation: true,
+};
+
+/** A transformed deep copy; the input is left as it was. */
+export function offlineStack(stack: Json): Json {
+  const copy = structuredClone(stack);
+  const providers = (copy.provider ?? {}) as Record<string, Json[]>;
+  for (const config of providers.aws ?? []) {
+    // Both need STS, which an offline plan cannot reach.
+    delete config.allowed_account_ids;
+    delete config.assume_role;
+    Object.assign(config, OFFLINE_PROVIDER_SETTINGS);
+  }
+  const terraform = (copy.terraform ?? {}) as Json;
+  delete terraform.cloud;
+  terraform.backend = { local: { path: 'terraform.tfstate' } };
+  copy.terraform = terraform;
+  return copy;
+}
+
+export interface Sandbox {
+  readonly dir: string;
+  /** True when `.terraform` was initialised for exactly these providers and this CLI config. */
+  readonly initialised: boolean;
+  /** Call after a successful `terraform init`. */
+  markInitialised(): void;
+}
+
+const INIT_MARKER = join('.terraform', 'codepipeline-access-init');
+
+/** Prepares `dir` for a plan of `stackFile`: fresh configuration and empty state, `.terraform` reused. */
+export function prepareSandbox(stackFile: string, dir: string, cliConfigText: string): Sandbox {
+  const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as Json;
+  const offline = offlineStack(stack);
+  mkdirSync(dir, { recursive: true });
+  for (const stale of ['terraform.tfstate', 'terraform.tfstate.backup', 'tfplan'])
+    rmSync(join(dir, stale), { force: true });
+  writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(offline, null, 2));
+
+  const initKey = createHash('sha256')
+    .update(JSON.stringify((offline.terraform as Json).required_providers ?? {}))
+    .update(cliConfigText)
+    .digest('hex');
+  const marker = join(dir, INIT_MARKER);
+  const initialised =
+    existsSync(join(dir, '.terraform.lock.hcl')) && existsSync(marker) && readFileSync(marker, 'utf8') === initKey;
+  return { dir, initialised, markInitialised: () => writeFileSync(marker, initKey) };
+}

@@ -1,0 +1,93 @@
+/**
+ * Runs the Terraform CLI: never interactive, never with the caller's AWS credentials, always with a time limit
+ * (the whole process group is killed, provider plugins included).
+ */
+import { spawn } from 'node:child_process';
+
+export interface TerraformSettings {
+  /** `TERRAFORM_BIN`, else `terraform` on the PATH. */
+  readonly binary: string;
+  /** The CLI config file this project writes (provider mirror, plugin cache). */
+  readonly cliConfigFile: string;
+  /** Per command. */
+  readonly timeoutSeconds: number;
+}
+
+export interface TerraformResult {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Thrown with a message that can go to the user as is. */
+export class TerraformCommandError extends Error {}
+
+function terraformEnvironment(cliConfigFile: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // The offline plan uses dummy keys; real credentials or profiles must never reach it.
+    if (!key.startsWith('AWS_') && !key.startsWith('TF_')) env[key] = value;
+  }
+  return { ...env, TF_CLI_CONFIG_FILE: cliConfigFile, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+}
+
+export function runTerraform(
+  settings: TerraformSettings,
+  args: readonly string[],
+  cwd: string,
+): Promise<TerraformResult> {
+  const command = `terraform ${args[0]}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(settings.binary, args, {
+      cwd,
+      env: terraformEnvironment(settings.cliConfigFile),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-(child.pid ?? 0), 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, settings.timeoutSeconds * 1000);
+
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(
+        new TerraformCommandError(
+          error.code === 'ENOENT'
+            ? `terraform was not found at "${settings.binary}"; install Terraform >= 1.5 or set TERRAFORM_BIN to its path`
+            : `could not run ${command}: ${error.message}`,
+        ),
+      );
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const out = Buffer.concat(stdout).toString('utf8');
+      const err = Buffer.concat(stderr).toString('utf8');
+      if (timedOut) {
+        reject(
+          new TerraformCommandError(
+            `${command} timed out after ${settings.timeoutSeconds} s and was stopped (PLAN_TIMEOUT_SECONDS sets the limit)`,
+          ),
+        );
+      } else if (code !== 0) {
+        reject(new TerraformCommandError(`${command} failed (exit ${code}):\n${indent(err.trim() || out.trim())}`));
+      } else {
+        resolve({ stdout: out, stderr: err });
+      }
+    });
+  });
+}
+
+function indent(text: string): string {
+  const lines = text.split('\n');
+  const shown = lines.length > 60 ? [...lines.slice(0, 60), `... (${lines.length - 60} more lines)`] : lines;
+  return shown.map((line) => `    ${line}`).join('\n');
+}

@@ -1,0 +1,82 @@
+/** The seed scenario, read from the real plans of the example config (literal expectations, not the model). */
+import { resourceName } from '../../src/constructs/terraform-names';
+import type { PlanView } from '../../src/plan/plan-json';
+import { planLog, readPlan } from '../helpers/plans';
+
+let prod: PlanView;
+let dev: PlanView;
+beforeAll(() => {
+  prod = readPlan('example', 'prod');
+  dev = readPlan('example', 'dev');
+});
+
+const policyOf = (plan: PlanView, name: string) =>
+  JSON.parse(String(plan.after(`aws_iam_policy.${resourceName(name)}`).policy)) as {
+    Statement: { Sid: string; Action: string[]; Resource: string[] }[];
+  };
+
+test('resource counts per environment', () => {
+  expect(prod.addresses()).toHaveLength(26);
+  expect(dev.addresses()).toHaveLength(15);
+  expect(readPlan('example', 'staging').addresses()).toHaveLength(16);
+});
+
+test('jin: in helprr-backend-developer-group and the self-service group, console login with a forced reset', () => {
+  expect(prod.after('aws_iam_user_group_membership.jin').groups).toEqual([
+    'codepipeline-access-self-service',
+    'helprr-backend-developer-group',
+  ]);
+  expect(prod.after('aws_iam_user_login_profile.jin')).toMatchObject({
+    user: 'jin',
+    password_reset_required: true,
+    password_length: 20,
+  });
+  expect(
+    prod.referencedResource(
+      'aws_iam_group_policy_attachment.helprr-backend-developer-group__helprr-backend-developer-policy',
+      'policy_arn',
+    ),
+  ).toBe('aws_iam_policy.helprr-backend-developer-policy');
+});
+
+test('the approver policy reaches PutApprovalResult on MyApprovalAction only', () => {
+  const approve = policyOf(prod, 'release-approvers-approver').Statement.find((s) => s.Sid === 'ApproveOrReject');
+  expect(approve?.Resource).toEqual([
+    'arn:aws:codepipeline:us-east-2:111222333444:MyFirstPipeline/MyApprovalStage/MyApprovalAction',
+  ]);
+});
+
+test('the self-service policy keeps ${aws:username} literal through Terraform', () => {
+  const change = policyOf(prod, 'codepipeline-access-self-service-change-own-password').Statement.find(
+    (s) => s.Sid === 'ChangeOwnPassword',
+  );
+  expect(change?.Resource).toEqual(['arn:aws:iam::111222333444:user/${aws:username}']);
+});
+
+test('dev grants pipeline-viewers sts:AssumeRole on the prod role, which trusts dev', () => {
+  expect(policyOf(dev, 'assume-CrossAccountPipelineViewers-prod').Statement[0]).toMatchObject({
+    Action: ['sts:AssumeRole'],
+    Resource: ['arn:aws:iam::111222333444:role/CrossAccountPipelineViewers'],
+  });
+  const trust = JSON.parse(String(prod.after('aws_iam_role.CrossAccountPipelineViewers').assume_role_policy));
+  expect(trust.Statement[0].Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root'] });
+});
+
+test('default tags reach every taggable resource through the provider', () => {
+  expect(prod.after('aws_iam_role.CrossAccountPipelineViewers').tags_all).toEqual({
+    Environment: 'prod',
+    ManagedBy: 'codepipeline-access',
+  });
+});
+
+test('npm run plan reports progress per environment and a summary line', () => {
+  const log = planLog('example');
+  for (const env of ['dev', 'staging', 'prod']) {
+    expect(log).toContain(`[${env}] planning\n`);
+  }
+  expect(log).toMatch(
+    /\[prod\] planned in \d+\.\d s( \(with terraform init\))?: 26 to create, 0 to update, 0 to replace, 0 to delete/,
+  );
+  expect(log).toMatch(/Planned 3 environments in \d+\.\d s: 57 to create, 0 to update, 0 to replace, 0 to delete\./);
+  expect(log).toContain('dev.plan.json');
+});

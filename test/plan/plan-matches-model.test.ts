@@ -1,0 +1,200 @@
+/**
+ * The plan, not the synthesized JSON: for each fixture and environment, real `terraform plan` output must
+ * create exactly the IAM entities the resolved model says, with the policy documents Terraform will send.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resourceName } from '../../src/constructs/terraform-names';
+import { loadAccessConfig } from '../../src/config/load';
+import type { AccessModel, EnvironmentModel } from '../../src/model/types';
+import type { PlanView } from '../../src/plan/plan-json';
+import { PLAN_FIXTURES, fixtureOutdir, readPlan } from '../helpers/plans';
+
+function expectedAddresses(env: EnvironmentModel): string[] {
+  const addresses = ['aws_iam_account_password_policy.account'];
+  for (const group of env.groups) {
+    addresses.push(`aws_iam_group.${resourceName(group.name)}`);
+    for (const policy of group.policies) {
+      addresses.push(
+        `aws_iam_policy.${resourceName(policy.name)}`,
+        `aws_iam_group_policy_attachment.${resourceName(group.name, policy.name)}`,
+      );
+    }
+  }
+  for (const user of env.users) {
+    addresses.push(
+      `aws_iam_user.${resourceName(user.name)}`,
+      `aws_iam_user_group_membership.${resourceName(user.name)}`,
+    );
+    if (user.console) addresses.push(`aws_iam_user_login_profile.${resourceName(user.name)}`);
+  }
+  for (const role of env.roles) {
+    addresses.push(`aws_iam_role.${resourceName(role.name)}`);
+    for (const policy of role.policies) {
+      addresses.push(
+        `aws_iam_policy.${resourceName(policy.name)}`,
+        `aws_iam_role_policy_attachment.${resourceName(role.name, policy.name)}`,
+      );
+    }
+  }
+  for (const bucket of env.bucketPolicies) addresses.push(`aws_s3_bucket_policy.${resourceName(bucket.bucket)}`);
+  return addresses.sort();
+}
+
+const parse = (value: unknown) => JSON.parse(String(value)) as Record<string, unknown>;
+
+describe.each(PLAN_FIXTURES)('plan of fixture "$name"', (fixture) => {
+  let model: AccessModel;
+  const plans = new Map<string, PlanView>();
+
+  beforeAll(async () => {
+    model = (await loadAccessConfig(fixture.configFile)).model;
+    for (const env of model.environments) plans.set(env.name, readPlan(fixture.name, env.name));
+  });
+
+  const eachEnv = (check: (env: EnvironmentModel, plan: PlanView) => void) => () => {
+    expect(model.environments.length).toBeGreaterThan(0);
+    for (const env of model.environments) {
+      const plan = plans.get(env.name);
+      if (!plan) throw new Error(`no plan for ${env.name}`);
+      check(env, plan);
+    }
+  };
+
+  test(
+    'creates exactly the resources of the model, and only creates',
+    eachEnv((env, plan) => {
+      expect(plan.addresses()).toEqual(expectedAddresses(env));
+      for (const address of plan.addresses())
+        expect([address, plan.change(address).change.actions]).toEqual([address, ['create']]);
+    }),
+  );
+
+  test(
+    'every managed policy is the rendered document, as Terraform will send it',
+    eachEnv((env, plan) => {
+      const policies = [...env.groups.flatMap((g) => g.policies), ...env.roles.flatMap((r) => r.policies)];
+      for (const policy of policies) {
+        const after = plan.after(`aws_iam_policy.${resourceName(policy.name)}`);
+        expect(after.name).toBe(policy.name);
+        expect(parse(after.policy)).toEqual(JSON.parse(policy.json));
+      }
+    }),
+  );
+
+  test(
+    'group attachments resolve, through configuration references, to the right group and policy',
+    eachEnv((env, plan) => {
+      for (const group of env.groups) {
+        const attached = plan
+          .ofType('aws_iam_group_policy_attachment')
+          .filter((a) => plan.referencedResource(a.address, 'group') === `aws_iam_group.${resourceName(group.name)}`)
+          .map((a) => plan.referencedResource(a.address, 'policy_arn'));
+        expect(attached.sort()).toEqual(group.policies.map((p) => `aws_iam_policy.${resourceName(p.name)}`).sort());
+        expect(plan.after(`aws_iam_group.${resourceName(group.name)}`).name).toBe(group.name);
+      }
+    }),
+  );
+
+  test(
+    'memberships name each user and their groups; login profiles force a reset',
+    eachEnv((env, plan) => {
+      for (const user of env.users) {
+        const membership = plan.after(`aws_iam_user_group_membership.${resourceName(user.name)}`);
+        expect(membership.user).toBe(user.name);
+        expect([...(membership.groups as string[])].sort()).toEqual([...user.groups]);
+        if (user.console) {
+          const profile = plan.after(`aws_iam_user_login_profile.${resourceName(user.name)}`);
+          expect(profile.user).toBe(user.name);
+          expect(profile.password_reset_required).toBe(user.console.passwordResetRequired);
+          expect(profile.pgp_key ?? undefined).toBe(user.console.pgpKey);
+        }
+      }
+      expect(plan.ofType('aws_iam_user_policy_attachment')).toEqual([]);
+      expect(plan.ofType('aws_iam_user_policy')).toEqual([]);
+    }),
+  );
+
+  test(
+    'roles carry their trust policy; role attachments resolve to their policies',
+    eachEnv((env, plan) => {
+      for (const role of env.roles) {
+        const after = plan.after(`aws_iam_role.${resourceName(role.name)}`);
+        expect(parse(after.assume_role_policy)).toEqual(JSON.parse(role.trustJson));
+        expect(after.max_session_duration).toBe(role.maxSessionDurationSeconds);
+        const attached = plan
+          .ofType('aws_iam_role_policy_attachment')
+          .filter((a) => plan.referencedResource(a.address, 'role') === `aws_iam_role.${resourceName(role.name)}`)
+          .map((a) => plan.referencedResource(a.address, 'policy_arn'));
+        expect(attached).toEqual(role.policies.map((p) => `aws_iam_policy.${resourceName(p.name)}`));
+      }
+    }),
+  );
+
+  test(
+    'bucket policies deny insecure transport and non-KMS uploads',
+    eachEnv((env, plan) => {
+      for (const bucket of env.bucketPolicies) {
+        const after = plan.after(`aws_s3_bucket_policy.${resourceName(bucket.bucket)}`);
+        expect(after.bucket).toBe(bucket.bucket);
+        const policy = parse(after.policy) as { Statement: { Sid: string; Effect: string; Condition?: unknown }[] };
+        expect(policy).toEqual(JSON.parse(bucket.json));
+        const sids = policy.Statement.filter((s) => s.Effect === 'Deny').map((s) => s.Sid);
+        expect(sids).toEqual(
+          expect.arrayContaining([
+            'DenyInsecureTransport',
+            'DenyUnencryptedObjectUploads',
+            'DenyMissingEncryptionHeader',
+          ]),
+        );
+      }
+    }),
+  );
+
+  test('each assume-role policy in a trusted account points at a role planned in the pipeline account', () => {
+    let edges = 0;
+    for (const trusted of model.environments) {
+      const plan = plans.get(trusted.name) as PlanView;
+      for (const policy of plan.ofType('aws_iam_policy')) {
+        const document = parse(policy.change.after?.policy) as {
+          Statement: { Action: string[]; Resource: string[] }[];
+        };
+        const assume = document.Statement.filter((s) => s.Action.includes('sts:AssumeRole'));
+        for (const roleArn of assume.flatMap((s) => s.Resource)) {
+          const [, , , , account, resource] = roleArn.split(':');
+          const pipelineEnv = model.environments.find((e) => e.accountId === account);
+          expect(pipelineEnv).toBeDefined();
+          const rolePlan = (plans.get(pipelineEnv?.name ?? '') as PlanView).after(
+            `aws_iam_role.${resourceName(resource.replace('role/', ''))}`,
+          );
+          const trust = parse(rolePlan.assume_role_policy) as { Statement: { Principal: { AWS: string[] } }[] };
+          expect(trust.Statement[0].Principal.AWS).toEqual([`arn:aws:iam::${trusted.accountId}:root`]);
+          edges++;
+        }
+      }
+    }
+    const assumePolicies = model.environments
+      .flatMap((e) => e.groups.flatMap((g) => g.policies))
+      .filter((p) => p.document.statements.some((s) => s.actions.includes('sts:AssumeRole')));
+    expect(assumePolicies.length).toBeGreaterThan(0);
+    expect(edges).toBe(assumePolicies.length);
+  });
+
+  test('the sandbox left the real synthesized stacks untouched', () => {
+    for (const env of model.environments) {
+      const stack = JSON.parse(
+        readFileSync(join(fixtureOutdir(fixture.name), 'stacks', env.name, 'cdk.tf.json'), 'utf8'),
+      );
+      const provider = stack.provider.aws[0];
+      expect(provider.allowed_account_ids).toEqual([env.accountId]);
+      expect(provider.access_key).toBeUndefined();
+      expect(provider.assume_role).toEqual(
+        env.deploymentRoleArn
+          ? [{ role_arn: env.deploymentRoleArn, session_name: `codepipeline-access-${env.name}` }]
+          : undefined,
+      );
+      if (env.backend.type === 'cloud') expect(stack.terraform.cloud.organization).toBe(env.backend.organization);
+      else expect(Object.keys(stack.terraform.backend)).toEqual([env.backend.type]);
+    }
+  });
+});
