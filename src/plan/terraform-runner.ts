@@ -62,7 +62,7 @@ export function runTerraform(
       reject(
         new TerraformCommandError(
           error.code === 'ENOENT'
-            ? `terraform was not found at "${settings.binary}"; install Terraform >= 1.5 or set TERRAFORM_BIN to its path`
+            ? `terraform was not found at "${settings.binary}"; install Terraform >= 1.10 or set TERRAFORM_BIN to its path`
             : `could not run ${command}: ${error.message}`,
         ),
       );

@@ -39,7 +39,7 @@ test('terraform not found: names the binary and how to fix it, for every environ
   expect(error.failures.map((f) => f.environment)).toEqual(['dev', 'prod']);
   expect(error.message).toContain(`2 environments could not be planned; no plan file was written`);
   expect(error.message).toContain(
-    `[dev] terraform was not found at "${join(workdir, 'no-such-terraform')}"; install Terraform >= 1.5 or set TERRAFORM_BIN`,
+    `[dev] terraform was not found at "${join(workdir, 'no-such-terraform')}"; install Terraform >= 1.10 or set TERRAFORM_BIN`,
   );
   expect(readdirSync(req.outputDir)).toEqual([]);
 });
