@@ -12,4 +12,6 @@ if (source.problem) {
 }
 const file = writeCliConfig(source, resolve('.cache/terraform'));
 console.log(`export TF_CLI_CONFIG_FILE=${JSON.stringify(file)}`);
-console.error(source.mirror ? `# AWS provider from the mirror ${source.mirror}` : '# providers from the public registry');
+console.error(
+  source.mirror ? `# AWS provider from the mirror ${source.mirror}` : '# providers from the public registry',
+);
