@@ -7,7 +7,7 @@ import { ArtifactBucketPolicy } from '../src/constructs/artifact-bucket-policy';
 import { configureBackend } from '../src/constructs/backend';
 import { ConsoleUser } from '../src/constructs/console-user';
 import { CrossAccountRole } from '../src/constructs/cross-account-role';
-import { consoleUrls } from '../src/iam/arns';
+import { arns, consoleUrls } from '../src/iam/arns';
 import type { EnvironmentModel, UserModel } from '../src/model/types';
 
 export interface EnvironmentStackProps {
@@ -73,6 +73,21 @@ export class EnvironmentStack extends TerraformStack {
     users: readonly HandOverUser[],
     roles: readonly CrossAccountRole[],
   ): void {
+    // The plan analysis reads only the plan; these make it self-describing.
+    new TerraformOutput(this, 'account_id', { value: env.accountId, description: 'The AWS account of this stack' });
+    new TerraformOutput(this, 'region', { value: env.region, description: 'The region of the pipelines' });
+    new TerraformOutput(this, 'pipeline_inventory', {
+      value: env.pipelines.map((p) => ({
+        name: p.name,
+        arn: arns.pipeline(env, p.name),
+        stages: p.stages.map((stage) => ({
+          name: stage.name,
+          arn: arns.stage(env, p.name, stage.name),
+          approval_actions: stage.approvals.map((action) => arns.action(env, p.name, stage.name, action)),
+        })),
+      })),
+      description: 'The pipelines, stages and approval actions access is granted on (declared in the config)',
+    });
     new TerraformOutput(this, 'console_sign_in_url', {
       value: consoleUrls.signIn(env),
       description: 'Console sign-in URL of this account',

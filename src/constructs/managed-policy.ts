@@ -3,12 +3,16 @@ import type { Construct } from 'constructs';
 import type { ManagedPolicyModel } from '../model/types';
 import { resourceName, terraformLiteral } from './terraform-names';
 
+/** Tag key telling the plan analysis what a policy is for (see PolicyPurpose). */
+export const PURPOSE_TAG = 'codepipeline-access:purpose';
+
 /** A customer-managed policy for a group or a role; one per policy name in an account. */
 export function createManagedPolicy(scope: Construct, policy: ManagedPolicyModel): IamPolicy {
   const resource = new IamPolicy(scope, `policy-${policy.name}`, {
     name: policy.name,
     description: policy.description,
     policy: terraformLiteral(policy.json),
+    tags: { [PURPOSE_TAG]: policy.purpose },
   });
   resource.overrideLogicalId(resourceName(policy.name));
   return resource;

@@ -23,6 +23,7 @@ import type {
   EnvironmentModel,
   GroupModel,
   ManagedPolicyModel,
+  PolicyPurpose,
   RoleModel,
   UserModel,
 } from './types';
@@ -34,12 +35,13 @@ export interface Resolution {
 
 function managedPolicy(
   name: string,
+  purpose: PolicyPurpose,
   description: string,
   statements: PolicyStatement[],
   origin: ConfigPath,
 ): ManagedPolicyModel {
   const document: PolicyDocument = { statements };
-  return { name, description, document, json: renderPolicy(document), origin };
+  return { name, purpose, description, document, json: renderPolicy(document), origin };
 }
 
 interface ScopeRequest {
@@ -146,6 +148,7 @@ class EnvironmentResolver {
     return [
       managedPolicy(
         grant.policyName ?? `${teamName}-${profile.name}`,
+        `profile:${profile.kind}`,
         profile.description ?? `CodePipeline ${profile.kind} access for team ${teamName} (codepipeline-access)`,
         profileStatements(profile.kind, scope, this.catalog, profile.actions),
         at,
@@ -192,6 +195,7 @@ class EnvironmentResolver {
       policies: [
         managedPolicy(
           `${this.env.selfServiceGroup}-change-own-password`,
+          'self-service',
           'Lets console users set their own password, as AWS managed IAMUserChangePassword does',
           [
             // `${aws:username}` is an IAM policy variable: each user may change only their own password.
@@ -246,6 +250,7 @@ class EnvironmentResolver {
     const scope = resolveScope({ env: this.env, selector: role.pipelines, kind: profile.kind, at }, this.problems);
     return managedPolicy(
       `${role.name}-policy`,
+      `profile:${profile.kind}`,
       `CodePipeline ${profile.kind} access for role ${role.name} (codepipeline-access)`,
       profileStatements(profile.kind, scope, this.catalog, profile.actions),
       at,
@@ -337,6 +342,7 @@ export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog)
           trusted.groups.get(team)?.policies.push(
             managedPolicy(
               `assume-${role.name}-${resolver.env.name}`,
+              'assume-role',
               `Lets team ${team} assume ${model.arn} (codepipeline-access)`,
               [
                 {
@@ -373,6 +379,7 @@ export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog)
       roles: rolesPerEnv[e],
       bucketPolicies: env.artifactBuckets.map((bucket, b) => resolver.bucketPolicy(bucket, b)),
       passwordPolicy: env.passwordPolicy,
+      pipelines: env.pipelines,
       origin: ['environments', e],
     };
   });

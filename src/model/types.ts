@@ -6,10 +6,17 @@
 import type { Partition } from '../iam/arns';
 import type { PolicyDocument } from '../iam/policy-document';
 import type { ConfigPath } from '../config/problems';
-import type { BackendConfig, PasswordPolicyConfig } from '../config/schema';
+import type { BackendConfig, PasswordPolicyConfig, PipelineConfig, ProfileKind } from '../config/schema';
+
+/**
+ * Why a policy exists; tagged on the policy (`codepipeline-access:purpose`) so the analysis, which reads only
+ * the plan, can tell an admin profile from anything else.
+ */
+export type PolicyPurpose = `profile:${ProfileKind}` | 'self-service' | 'assume-role';
 
 export interface ManagedPolicyModel {
   readonly name: string;
+  readonly purpose: PolicyPurpose;
   readonly description: string;
   readonly document: PolicyDocument;
   /** `renderPolicy(document)`: the exact text sent to IAM. */
@@ -74,6 +81,8 @@ export interface EnvironmentModel {
   readonly roles: readonly RoleModel[];
   readonly bucketPolicies: readonly BucketPolicyModel[];
   readonly passwordPolicy: PasswordPolicyConfig;
+  /** The pipelines the config declares here (they are not managed, but they are what access is about). */
+  readonly pipelines: readonly PipelineConfig[];
   readonly origin: ConfigPath;
 }
 

@@ -296,6 +296,46 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
     });
   });
 
+  test('self-describing for the plan analysis: account, region, pipeline inventory, policy purposes', () => {
+    const out = prod().output;
+    expect(out.account_id.value).toBe('111222333444');
+    expect(out.region.value).toBe('us-east-2');
+    expect(out.pipeline_inventory.value).toEqual([
+      {
+        name: 'MyFirstPipeline',
+        arn: PIPELINE,
+        stages: [
+          {
+            name: 'MyApprovalStage',
+            arn: `${PIPELINE}/MyApprovalStage`,
+            approval_actions: [`${PIPELINE}/MyApprovalStage/MyApprovalAction`],
+          },
+        ],
+      },
+    ]);
+    const purposes = Object.fromEntries(
+      Object.values(prod().resource.aws_iam_policy).map((p) => [
+        p.name,
+        (p.tags as Record<string, string>)['codepipeline-access:purpose'],
+      ]),
+    );
+    expect(purposes).toEqual({
+      'CrossAccountPipelineViewers-policy': 'profile:viewer',
+      'codepipeline-access-self-service-change-own-password': 'self-service',
+      'helprr-backend-developer-policy': 'profile:operator',
+      'release-approvers-approver': 'profile:approver',
+      'release-managers-admin': 'profile:admin',
+    });
+    expect(managedPolicy(stacks.dev, 'assume-CrossAccountPipelineViewers-prod')).toBeDefined();
+    expect(
+      Object.values(stacks.dev.resource.aws_iam_policy).find(
+        (p) => p.name === 'assume-CrossAccountPipelineViewers-prod',
+      )?.tags,
+    ).toEqual({
+      'codepipeline-access:purpose': 'assume-role',
+    });
+  });
+
   test('backend: the Terraform Cloud workspace', () => {
     expect(prod().terraform.cloud).toEqual({
       organization: 'helprr',
