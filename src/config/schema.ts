@@ -192,6 +192,18 @@ const person = z.strictObject({
   tags: tags.default({}),
 });
 
+/** A rule finding accepted on purpose; the reason is shown in every review report. */
+const suppression = z.strictObject({
+  rule: z.string().regex(/^CPA-[A-Z0-9]+-?\d*$/, { message: 'rule must be a rule id such as CPA-IAM4' }),
+  /** @default - every environment */
+  environment: name('environment').optional(),
+  /** The finding's target: a plan address such as aws_iam_policy.x, or user/<name>. */
+  target: z.string().min(1),
+  /** The finding's detail, to suppress one finding of several on the same target. */
+  detail: z.string().min(1).optional(),
+  reason: z.string().min(10, { message: 'a suppression needs a written reason of at least 10 characters' }),
+});
+
 /** Each top-level section, validated on its own so one broken section does not hide the others' problems. */
 export const sectionSchemas = {
   version: z.literal(1, { error: 'version must be 1' }),
@@ -199,6 +211,7 @@ export const sectionSchemas = {
   profiles: z.array(profile).min(1, { message: 'at least one profile is required' }),
   teams: z.array(team).default([]),
   people: z.array(person).default([]),
+  suppressions: z.array(suppression).default([]),
 };
 
 export type SectionName = keyof typeof sectionSchemas;

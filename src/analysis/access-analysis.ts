@@ -1,0 +1,113 @@
+/**
+ * Evaluates "may this principal do this action on this resource" over the planned environments: the
+ * principal's identity policies from its environment's plan, the resource policy (a role's trust policy for
+ * sts:AssumeRole, a bucket policy for S3) from the environment that owns the resource.
+ */
+import type { PlanView } from '../plan/plan-json';
+import {
+  readPlannedEnvironment,
+  type PlannedEnvironment,
+  type PlannedPolicy,
+  type PolicyJson,
+} from './plan-principals';
+import { simulate, type SimulationOutcome } from './simulator';
+
+export interface AccessRequest {
+  /** A full ARN: `arn:aws:iam::111222333444:user/jin`. */
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  /** Request context; `aws:SecureTransport` defaults to "true" and `aws:username` to the IAM user's name. */
+  readonly context?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+export interface ResolvedPrincipal {
+  readonly arn: string;
+  readonly environment?: PlannedEnvironment;
+  readonly kind: 'user' | 'role' | 'external';
+  readonly policies: readonly PlannedPolicy[];
+}
+
+/**
+ * Principals of accounts this config does not manage may have any identity policy their account gives them;
+ * they are evaluated as if allowed everything, so the decision shows what our side (trust, bucket policy) allows.
+ */
+const EXTERNAL_ACCOUNT_POLICY: PlannedPolicy = {
+  name: 'any-policy-of-the-other-account',
+  address: '(outside this config)',
+  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+  text: '',
+};
+
+const ARN = /^arn:([\w-]+):([\w-]+):([\w-]*):(\d{12})?:(.+)$/;
+
+export class AccessAnalysis {
+  readonly environments: readonly PlannedEnvironment[];
+
+  constructor(plans: readonly { readonly name: string; readonly plan: PlanView }[]) {
+    this.environments = plans.map((p) => readPlannedEnvironment(p.name, p.plan));
+  }
+
+  environment(name: string): PlannedEnvironment {
+    const env = this.environments.find((e) => e.name === name);
+    if (!env)
+      throw new Error(`no planned environment "${name}"; have ${this.environments.map((e) => e.name).join(', ')}`);
+    return env;
+  }
+
+  principal(arn: string): ResolvedPrincipal {
+    const match = ARN.exec(arn);
+    if (!match || match[2] !== 'iam') throw new Error(`"${arn}" is not an IAM principal ARN`);
+    const [, , , , account, resource] = match;
+    const env = this.environments.find((e) => e.accountId === account);
+    if (!env) return { arn, kind: 'external', policies: [EXTERNAL_ACCOUNT_POLICY] };
+    const [kind, name] = resource.split('/', 2);
+    if (kind === 'user') {
+      const user = env.users.find((u) => u.name === name);
+      return { arn, environment: env, kind: 'user', policies: user?.policies ?? [] };
+    }
+    if (kind === 'role') {
+      const role = env.roles.find((r) => r.name === name);
+      return { arn, environment: env, kind: 'role', policies: role?.policies ?? [] };
+    }
+    return { arn, environment: env, kind: 'external', policies: [] };
+  }
+
+  /** The resource policy and owning account of a resource ARN. */
+  resourceContext(action: string, resource: string, fallbackAccount: string): { account: string; policy?: PolicyJson } {
+    if (resource === '*') return { account: fallbackAccount };
+    const match = ARN.exec(resource);
+    if (match?.[2] === 's3') {
+      const bucket = match[5].split('/')[0];
+      const env = this.environments.find((e) => e.bucketPolicies.some((b) => b.bucket === bucket));
+      return {
+        account: env?.accountId ?? fallbackAccount,
+        policy: env?.bucketPolicies.find((b) => b.bucket === bucket)?.document,
+      };
+    }
+    const account = match?.[4] ?? fallbackAccount;
+    if (match?.[2] === 'iam' && action.toLowerCase() === 'sts:assumerole') {
+      const env = this.environments.find((e) => e.accountId === account);
+      const role = env?.roles.find((r) => r.arn === resource);
+      return { account, policy: role?.trust };
+    }
+    return { account };
+  }
+
+  evaluate(request: AccessRequest, policies?: readonly PlannedPolicy[]): Promise<SimulationOutcome> {
+    const principal = this.principal(request.principal);
+    const principalAccount = ARN.exec(request.principal)?.[4] ?? '';
+    const target = this.resourceContext(request.action, request.resource, principalAccount);
+    const context: Record<string, string | readonly string[]> = { 'aws:SecureTransport': 'true' };
+    if (principal.kind === 'user') context['aws:username'] = request.principal.split('/').pop() ?? '';
+    return simulate({
+      principalArn: request.principal,
+      action: request.action,
+      resourceArn: request.resource,
+      resourceAccountId: target.account,
+      identityPolicies: (policies ?? principal.policies).map((p) => ({ name: p.name, document: p.document })),
+      resourcePolicy: target.policy,
+      context: { ...context, ...(request.context ?? {}) },
+    });
+  }
+}

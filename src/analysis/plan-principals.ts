@@ -1,0 +1,238 @@
+/**
+ * Who exists in an environment and which policies apply to them, read from the plan alone: users with
+ * their group memberships and the policies attached to those groups, roles with trust and permission
+ * policies, bucket policies. Policy ARNs are known only after apply, so attachments are followed through
+ * the plan's configuration references to the policy resources.
+ */
+import { partitionOf } from '../iam/arns';
+import type { PlanView } from '../plan/plan-json';
+
+export interface PolicyStatementJson {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action?: string | string[];
+  readonly NotAction?: string | string[];
+  readonly Resource?: string | string[];
+  readonly NotResource?: string | string[];
+  readonly Principal?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+export interface PolicyJson {
+  readonly Version?: string;
+  readonly Id?: string;
+  readonly Statement: PolicyStatementJson | PolicyStatementJson[];
+}
+
+/** A policy document as planned, with where it comes from. */
+export interface PlannedPolicy {
+  /** The policy's name (managed) or `<owner>/<name>` (inline). */
+  readonly name: string;
+  /** The plan address of the resource holding the document. */
+  readonly address: string;
+  /** `codepipeline-access:purpose` tag, when the policy is ours. */
+  readonly purpose?: string;
+  readonly document: PolicyJson;
+  /** The document text as Terraform will send it. */
+  readonly text: string;
+}
+
+export interface PlannedUser {
+  readonly name: string;
+  readonly arn: string;
+  readonly address: string;
+  readonly groups: readonly string[];
+  /** Attached to the user itself (managed or inline): a finding of its own. */
+  readonly directPolicies: readonly PlannedPolicy[];
+  /** Every identity policy that applies: direct and through groups. */
+  readonly policies: readonly PlannedPolicy[];
+  readonly consoleAccess: boolean;
+}
+
+export interface PlannedGroup {
+  readonly name: string;
+  readonly address: string;
+  readonly policies: readonly PlannedPolicy[];
+}
+
+export interface PlannedRole {
+  readonly name: string;
+  readonly arn: string;
+  readonly address: string;
+  readonly trust: PolicyJson;
+  readonly trustText: string;
+  readonly policies: readonly PlannedPolicy[];
+}
+
+export interface PlannedBucketPolicy {
+  readonly bucket: string;
+  readonly address: string;
+  readonly document: PolicyJson;
+  readonly text: string;
+}
+
+export interface PipelineInventoryEntry {
+  readonly name: string;
+  readonly arn: string;
+  readonly stages: readonly {
+    readonly name: string;
+    readonly arn: string;
+    readonly approval_actions: readonly string[];
+  }[];
+}
+
+export interface PlannedEnvironment {
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly pipelines: readonly PipelineInventoryEntry[];
+  readonly users: readonly PlannedUser[];
+  readonly groups: readonly PlannedGroup[];
+  readonly roles: readonly PlannedRole[];
+  readonly bucketPolicies: readonly PlannedBucketPolicy[];
+  /** Every policy document resource in the plan, by address. */
+  readonly policies: ReadonlyMap<string, PlannedPolicy>;
+  readonly passwordPolicy?: Readonly<Record<string, unknown>>;
+  readonly plan: PlanView;
+}
+
+function outputValue(plan: PlanView, name: string): unknown {
+  const outputs = (plan.plan as unknown as { planned_values?: { outputs?: Record<string, { value?: unknown }> } })
+    .planned_values?.outputs;
+  return outputs?.[name]?.value;
+}
+
+export function parsePolicyText(text: unknown): PolicyJson {
+  return JSON.parse(String(text)) as PolicyJson;
+}
+
+export function statementsOf(document: PolicyJson): PolicyStatementJson[] {
+  return Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+}
+
+export function asList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnvironment {
+  const accountId = String(outputValue(plan, 'account_id') ?? '');
+  const region = String(outputValue(plan, 'region') ?? '');
+  if (!/^\d{12}$/.test(accountId) || region === '') {
+    throw new Error(`the plan of "${name}" has no account_id/region outputs; re-run npm run plan with this version`);
+  }
+  const partition = partitionOf(region);
+  const iamArn = (kind: string, n: string) => `arn:${partition}:iam::${accountId}:${kind}/${n}`;
+
+  const policies = new Map<string, PlannedPolicy>();
+  for (const rc of plan.ofType('aws_iam_policy')) {
+    const after = rc.change.after ?? {};
+    const tags = (after.tags ?? {}) as Record<string, string>;
+    policies.set(rc.address, {
+      name: String(after.name),
+      address: rc.address,
+      purpose: tags['codepipeline-access:purpose'],
+      document: parsePolicyText(after.policy),
+      text: String(after.policy),
+    });
+  }
+  const inline = (type: string, owner: string): Map<string, PlannedPolicy[]> => {
+    const byOwner = new Map<string, PlannedPolicy[]>();
+    for (const rc of plan.ofType(type)) {
+      const after = rc.change.after ?? {};
+      const entry: PlannedPolicy = {
+        name: `${String(after[owner])}/${String(after.name ?? rc.name)}`,
+        address: rc.address,
+        document: parsePolicyText(after.policy),
+        text: String(after.policy),
+      };
+      policies.set(rc.address, entry);
+      byOwner.set(String(after[owner]), [...(byOwner.get(String(after[owner])) ?? []), entry]);
+    }
+    return byOwner;
+  };
+  const attached = (type: string, owner: string): Map<string, PlannedPolicy[]> => {
+    const byOwner = new Map<string, PlannedPolicy[]>();
+    for (const rc of plan.ofType(type)) {
+      const ownerName = String(rc.change.after?.[owner]);
+      const policy = policies.get(plan.referencedResource(rc.address, 'policy_arn') ?? '');
+      if (policy) byOwner.set(ownerName, [...(byOwner.get(ownerName) ?? []), policy]);
+    }
+    return byOwner;
+  };
+  const groupInline = inline('aws_iam_group_policy', 'group');
+  const userInline = inline('aws_iam_user_policy', 'user');
+  const roleInline = inline('aws_iam_role_policy', 'role');
+  const groupAttached = attached('aws_iam_group_policy_attachment', 'group');
+  const userAttached = attached('aws_iam_user_policy_attachment', 'user');
+  const roleAttached = attached('aws_iam_role_policy_attachment', 'role');
+
+  const groups: PlannedGroup[] = plan.ofType('aws_iam_group').map((rc) => {
+    const groupName = String(rc.change.after?.name);
+    return {
+      name: groupName,
+      address: rc.address,
+      policies: [...(groupAttached.get(groupName) ?? []), ...(groupInline.get(groupName) ?? [])],
+    };
+  });
+  const groupByName = new Map(groups.map((g) => [g.name, g]));
+  const membershipsOf = new Map<string, string[]>();
+  for (const rc of plan.ofType('aws_iam_user_group_membership')) {
+    const user = String(rc.change.after?.user);
+    membershipsOf.set(user, [
+      ...(membershipsOf.get(user) ?? []),
+      ...((rc.change.after?.groups as string[] | undefined) ?? []),
+    ]);
+  }
+  const withConsole = new Set(plan.ofType('aws_iam_user_login_profile').map((rc) => String(rc.change.after?.user)));
+
+  const users: PlannedUser[] = plan.ofType('aws_iam_user').map((rc) => {
+    const userName = String(rc.change.after?.name);
+    const memberOf = [...new Set(membershipsOf.get(userName) ?? [])].sort();
+    const directPolicies = [...(userAttached.get(userName) ?? []), ...(userInline.get(userName) ?? [])];
+    return {
+      name: userName,
+      arn: iamArn('user', userName),
+      address: rc.address,
+      groups: memberOf,
+      directPolicies,
+      policies: [...directPolicies, ...memberOf.flatMap((g) => groupByName.get(g)?.policies ?? [])],
+      consoleAccess: withConsole.has(userName),
+    };
+  });
+
+  const roles: PlannedRole[] = plan.ofType('aws_iam_role').map((rc) => {
+    const after = rc.change.after ?? {};
+    const roleName = String(after.name);
+    return {
+      name: roleName,
+      arn: iamArn('role', roleName),
+      address: rc.address,
+      trust: parsePolicyText(after.assume_role_policy),
+      trustText: String(after.assume_role_policy),
+      policies: [...(roleAttached.get(roleName) ?? []), ...(roleInline.get(roleName) ?? [])],
+    };
+  });
+
+  const bucketPolicies: PlannedBucketPolicy[] = plan.ofType('aws_s3_bucket_policy').map((rc) => ({
+    bucket: String(rc.change.after?.bucket),
+    address: rc.address,
+    document: parsePolicyText(rc.change.after?.policy),
+    text: String(rc.change.after?.policy),
+  }));
+
+  return {
+    name,
+    accountId,
+    region,
+    partition,
+    pipelines: (outputValue(plan, 'pipeline_inventory') as PipelineInventoryEntry[] | undefined) ?? [],
+    users,
+    groups,
+    roles,
+    bucketPolicies,
+    policies,
+    passwordPolicy: plan.ofType('aws_iam_account_password_policy')[0]?.change.after ?? undefined,
+    plan,
+  };
+}

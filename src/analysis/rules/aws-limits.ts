@@ -1,0 +1,70 @@
+import { AWS_LIMITS } from '../../model/limits';
+import { policySize } from '../../iam/policy-document';
+import { findingsOf, type Rule } from './rule';
+
+export const awsLimits: Rule = {
+  id: 'CPA-LIM1',
+  severity: 'error',
+  summary: 'An AWS limit the plan does not check is exceeded (policy size, attachments, groups per user)',
+  explanation:
+    'terraform plan accepts these, and the apply then fails half-way: managed policies over 6,144 characters, trust policies over 2,048, more than 10 managed policies per group or role, more than 10 groups per user. Split grants or teams.',
+  check(context) {
+    const finding = findingsOf(this, context);
+    const { env } = context;
+    const out = [];
+    for (const policy of env.policies.values()) {
+      const size = policySize(policy.text);
+      if (policy.address.startsWith('aws_iam_policy.') && size > AWS_LIMITS.managedPolicySize) {
+        out.push(
+          finding(
+            policy.address,
+            'Size',
+            `${policy.name} is ${size} characters; the limit is ${AWS_LIMITS.managedPolicySize}`,
+          ),
+        );
+      }
+    }
+    for (const role of env.roles) {
+      const size = policySize(role.trustText);
+      if (size > AWS_LIMITS.trustPolicySize)
+        out.push(
+          finding(
+            role.address,
+            'TrustSize',
+            `trust policy of ${role.name} is ${size} characters; the limit is ${AWS_LIMITS.trustPolicySize}`,
+          ),
+        );
+      const managed = role.policies.filter((p) => p.address.startsWith('aws_iam_policy.')).length;
+      if (managed > AWS_LIMITS.managedPoliciesPerRole)
+        out.push(
+          finding(
+            role.address,
+            'Attachments',
+            `${role.name} has ${managed} managed policies; the limit is ${AWS_LIMITS.managedPoliciesPerRole}`,
+          ),
+        );
+    }
+    for (const group of env.groups) {
+      const managed = group.policies.filter((p) => p.address.startsWith('aws_iam_policy.')).length;
+      if (managed > AWS_LIMITS.managedPoliciesPerGroup)
+        out.push(
+          finding(
+            group.address,
+            'Attachments',
+            `${group.name} has ${managed} managed policies; the limit is ${AWS_LIMITS.managedPoliciesPerGroup}`,
+          ),
+        );
+    }
+    for (const user of env.users) {
+      if (user.groups.length > AWS_LIMITS.groupsPerUser)
+        out.push(
+          finding(
+            user.address,
+            'Groups',
+            `${user.name} is in ${user.groups.length} groups; the limit is ${AWS_LIMITS.groupsPerUser}`,
+          ),
+        );
+    }
+    return out;
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * IAM policy evaluation. This is the ONLY module that imports @cloud-copilot/iam-simulate, which is
+ * AGPL-3.0-or-later (see README, Licence): everything else talks to this interface.
+ *
+ * The pitfalls it handles: both SCP and RCP arrays are always passed (omitting them throws), the principal is
+ * a full ARN, the resource's account decides same- vs cross-account (S3 ARNs carry none, so callers pass the
+ * owner), AssumeRole is evaluated with the trust policy as the resource policy, and context keys are never
+ * filled in implicitly: callers say what the request carries.
+ */
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import type { PolicyJson } from './plan-principals';
+
+export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
+
+export interface SimulationRequest {
+  readonly principalArn: string;
+  readonly action: string;
+  readonly resourceArn: string;
+  /** The account that owns the resource. */
+  readonly resourceAccountId: string;
+  readonly identityPolicies: readonly { readonly name: string; readonly document: PolicyJson }[];
+  /** Bucket policy, or a role's trust policy for sts:AssumeRole. */
+  readonly resourcePolicy?: PolicyJson;
+  readonly context?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** A statement that decided the outcome, as `<policy name>#<Sid or index>`. */
+export interface SimulationOutcome {
+  readonly decision: Decision;
+  readonly decidingStatements: readonly string[];
+  /** Set when the simulator refused the request itself (bad ARN for the action, invalid policy). */
+  readonly error?: string;
+}
+
+/** The part of the simulator's StatementAnalysis we report. */
+interface StatementRef {
+  readonly policyId?: string;
+  readonly statement?: { sid(): string | undefined; index(): number };
+}
+
+function label(policyName: string, ref: StatementRef): string {
+  return `${policyName}#${ref.statement?.sid() ?? String(ref.statement?.index() ?? '?')}`;
+}
+
+export async function simulate(request: SimulationRequest): Promise<SimulationOutcome> {
+  const response = await runSimulation(
+    {
+      request: {
+        principal: request.principalArn,
+        action: request.action,
+        resource: { resource: request.resourceArn, accountId: request.resourceAccountId },
+        contextVariables: { ...(request.context ?? {}) } as Record<string, string | string[]>,
+      },
+      identityPolicies: request.identityPolicies.map((p) => ({ name: p.name, policy: p.document })),
+      resourcePolicy: request.resourcePolicy,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  if (response.resultType === 'error') {
+    return { decision: 'ImplicitlyDenied', decidingStatements: [], error: JSON.stringify(response.errors) };
+  }
+  const result = response.resultType === 'single' ? response.result : response.results[0];
+  const analysis = result?.analysis as
+    | {
+        identityAnalysis?: { allowStatements?: StatementRef[]; denyStatements?: StatementRef[] };
+        resourceAnalysis?: { allowStatements?: StatementRef[]; denyStatements?: StatementRef[] };
+      }
+    | undefined;
+  const decision = response.overallResult as Decision;
+  const pick = (kind: 'allowStatements' | 'denyStatements') => [
+    ...(analysis?.identityAnalysis?.[kind] ?? []).map((s) => label(s.policyId ?? 'identity policy', s)),
+    ...(analysis?.resourceAnalysis?.[kind] ?? []).map((s) => label('resource policy', s)),
+  ];
+  return { decision, decidingStatements: decision === 'Allowed' ? pick('allowStatements') : pick('denyStatements') };
+}

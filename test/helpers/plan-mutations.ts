@@ -1,0 +1,124 @@
+/**
+ * Non-compliant inputs for rule tests: a real example plan (from the global setup) with one deliberate change,
+ * made the way Terraform would plan it (resource change + configuration references).
+ */
+import { PlanView, type PlanJson } from '../../src/plan/plan-json';
+import type { AnalysisResult } from '../../src/analysis/analyze';
+import { analyzePlans, type Suppression } from '../../src/analysis/analyze';
+import { readPlan } from './plans';
+
+type MutablePlan = {
+  resource_changes: {
+    address: string;
+    type: string;
+    name: string;
+    change: { actions: string[]; before: null; after: Record<string, unknown> };
+  }[];
+  configuration: {
+    root_module: { resources: { address: string; type: string; name: string; expressions: Record<string, unknown> }[] };
+  };
+};
+
+export const EXAMPLE_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+
+export class PlanEdit {
+  readonly plan: MutablePlan;
+
+  constructor(environment: string) {
+    this.plan = structuredClone(readPlan('example', environment).plan) as unknown as MutablePlan;
+  }
+
+  private add(
+    type: string,
+    name: string,
+    after: Record<string, unknown>,
+    expressions: Record<string, unknown> = {},
+  ): this {
+    const address = `${type}.${name}`;
+    this.plan.resource_changes.push({ address, type, name, change: { actions: ['create'], before: null, after } });
+    this.plan.configuration.root_module.resources.push({ address, type, name, expressions });
+    return this;
+  }
+
+  after(address: string): Record<string, unknown> {
+    const rc = this.plan.resource_changes.find((r) => r.address === address);
+    if (!rc) throw new Error(`no ${address}`);
+    return rc.change.after;
+  }
+
+  policy(name: string, document: unknown, purpose?: string): this {
+    return this.add('aws_iam_policy', name, {
+      name,
+      policy: JSON.stringify(document),
+      tags: purpose ? { 'codepipeline-access:purpose': purpose } : null,
+    });
+  }
+
+  setDocument(address: string, attribute: string, document: unknown): this {
+    this.after(address)[attribute] = JSON.stringify(document);
+    return this;
+  }
+
+  attachToGroup(group: string, policyName: string): this {
+    return this.add(
+      'aws_iam_group_policy_attachment',
+      `${group}__${policyName}`,
+      { group },
+      {
+        group: { references: [`aws_iam_group.${group}.name`, `aws_iam_group.${group}`] },
+        policy_arn: { references: [`aws_iam_policy.${policyName}.arn`, `aws_iam_policy.${policyName}`] },
+      },
+    );
+  }
+
+  attachToUser(user: string, policyName: string): this {
+    return this.add(
+      'aws_iam_user_policy_attachment',
+      `${user}__${policyName}`,
+      { user },
+      {
+        user: { references: [`aws_iam_user.${user}.name`, `aws_iam_user.${user}`] },
+        policy_arn: { references: [`aws_iam_policy.${policyName}.arn`, `aws_iam_policy.${policyName}`] },
+      },
+    );
+  }
+
+  group(name: string): this {
+    return this.add('aws_iam_group', name, { name });
+  }
+
+  membership(user: string, groups: string[]): this {
+    const rc = this.plan.resource_changes.find((r) => r.address === `aws_iam_user_group_membership.${user}`);
+    if (!rc) throw new Error(`no membership of ${user}`);
+    rc.change.after.groups = groups;
+    return this;
+  }
+
+  view(): PlanView {
+    return new PlanView(this.plan as unknown as PlanJson);
+  }
+}
+
+/** Analyses the example plans with the given environments replaced by edited copies. */
+export function analyzeExample(
+  edits: readonly PlanEdit[] = [],
+  envs: readonly string[] = EXAMPLE_ENVIRONMENTS,
+  suppressions: readonly Suppression[] = [],
+): Promise<AnalysisResult> {
+  const editsByEnv = new Map(edits.map((e) => [environmentOf(e), e]));
+  return analyzePlans(
+    envs.map((name) => ({ name, plan: editsByEnv.get(name)?.view() ?? readPlan('example', name) })),
+    suppressions,
+  );
+}
+
+function environmentOf(edit: PlanEdit): string {
+  const outputs = (edit.plan as unknown as { planned_values: { outputs: Record<string, { value: string }> } })
+    .planned_values.outputs;
+  const byAccount: Record<string, string> = {
+    '111111111111': 'dev',
+    '222222222222': 'staging',
+    '111222333444': 'prod',
+  };
+  return byAccount[outputs.account_id.value];
+}
