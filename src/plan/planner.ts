@@ -3,8 +3,8 @@
  * if any environment fails, no file is written and every failure is reported.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { writeFilesAtomically } from '../synth/atomic-files';
 import { PlanError } from './errors';
 import { planEnvironment, type EnvironmentPlan } from './plan-environment';
 import { cliConfigText, providerSourceFromEnv, writeCliConfig } from './terraform-cli-config';
@@ -91,25 +91,15 @@ export function planFileNames(environment: string): { json: string; text: string
   return { json: `${environment}.plan.json`, text: `${environment}.plan.txt` };
 }
 
-/** Every file is staged first and renamed into place only when all are written. */
 function writePlanFiles(outputDir: string, plans: readonly EnvironmentPlan[]): void {
-  mkdirSync(outputDir, { recursive: true });
-  const staged: [string, string][] = [];
-  try {
-    for (const plan of plans) {
+  writeFilesAtomically(
+    outputDir,
+    plans.flatMap((plan) => {
       const names = planFileNames(plan.environment);
-      for (const [name, content] of [
+      return [
         [names.json, `${JSON.stringify(plan.json, null, 2)}\n`],
         [names.text, plan.text],
-      ] as const) {
-        const target = join(outputDir, name);
-        const temp = `${target}.tmp-${process.pid}`;
-        writeFileSync(temp, content);
-        staged.push([temp, target]);
-      }
-    }
-    for (const [temp, target] of staged) renameSync(temp, target);
-  } finally {
-    for (const [temp] of staged) rmSync(temp, { force: true });
-  }
+      ] as const;
+    }),
+  );
 }

@@ -3,24 +3,27 @@ import { App } from 'cdktf';
 import { join, resolve } from 'node:path';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { loadAccessConfig } from '../config/load';
+import type { AccessConfig } from '../config/schema';
 import type { AccessModel } from '../model/types';
 import { writeAtomically } from './atomic-outdir';
 
 export interface SynthResult {
   readonly model: AccessModel;
+  /** Rule findings accepted on purpose (the config's `suppressions`). */
+  readonly suppressions: AccessConfig['suppressions'];
   /** Absolute path of `<outdir>/stacks`; each environment's `cdk.tf.json` is in `<stacksDir>/<env>/`. */
   readonly stacksDir: string;
 }
 
 /** Throws ConfigError (listing every problem) before anything is written. */
 export async function synthesize(configFile: string, outdir: string): Promise<SynthResult> {
-  const { model } = await loadAccessConfig(configFile);
+  const { model, config } = await loadAccessConfig(configFile);
   writeAtomically(outdir, (stagingDir) => {
     const app = new App({ outdir: stagingDir });
     for (const environment of model.environments) new EnvironmentStack(app, { environment });
     app.synth();
   });
-  return { model, stacksDir: join(resolve(outdir), 'stacks') };
+  return { model, suppressions: config.suppressions, stacksDir: join(resolve(outdir), 'stacks') };
 }
 
 /** The cdktf CLI passes its output directory in CDKTF_OUTDIR; otherwise cdktf's default. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlanFailures, planEnvironments, type PlanRequest } from '../../src/plan/planner';
 import { runPlanCli } from '../helpers/cli';
-import { fixtureOutdir, fixturePlansDir } from '../helpers/plans';
+import { fixtureOutdir, fixturePlansDir, TEST_PLANS_DIR } from '../helpers/plans';
 
 const workdir = mkdtempSync(join(tmpdir(), 'plan-errors-'));
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
@@ -108,11 +108,13 @@ describe('provider source', () => {
 describe('the plan CLI', () => {
   test('--env plans one environment, and an unchanged config gives byte-identical plan files', async () => {
     const out = join(workdir, 'cli-dev');
-    const result = await runPlanCli(['--env', 'dev', '--out', out], { CDKTF_OUTDIR: join(workdir, 'cli-dev-synth') });
+    const result = await runPlanCli(['--env', 'dev', '--out', out], {
+      CDKTF_OUTDIR: join(TEST_PLANS_DIR, 'cli-dev-synth'),
+    });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Planned 1 environment in \d+\.\d s: 15 to create/);
-    expect(readdirSync(out).sort()).toEqual(['dev.plan.json', 'dev.plan.txt']);
+    expect(readdirSync(out).sort()).toEqual(['SUMMARY.md', 'dev.access.json', 'dev.plan.json', 'dev.plan.txt']);
     for (const file of ['dev.plan.json', 'dev.plan.txt']) {
       expect(readFileSync(join(out, file), 'utf8')).toBe(readFileSync(join(fixturePlansDir('example'), file), 'utf8'));
     }

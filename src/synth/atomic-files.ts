@@ -1,0 +1,23 @@
+/** Writes several files whole or not at all: each is staged beside its target, and renamed only when all are written. */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function writeFilesAtomically(
+  dir: string,
+  files: readonly (readonly [name: string, content: string])[],
+): string[] {
+  mkdirSync(dir, { recursive: true });
+  const staged: [string, string][] = [];
+  try {
+    for (const [name, content] of files) {
+      const target = join(dir, name);
+      const temp = `${target}.tmp-${process.pid}`;
+      writeFileSync(temp, content);
+      staged.push([temp, target]);
+    }
+    for (const [temp, target] of staged) renameSync(temp, target);
+  } finally {
+    for (const [temp] of staged) rmSync(temp, { force: true });
+  }
+  return staged.map(([, target]) => target);
+}

@@ -1,0 +1,57 @@
+/** The plan CLI's review outputs: --base against a git revision, and rule errors failing the run. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runPlanCli } from '../helpers/cli';
+import { TEST_PLANS_DIR } from '../helpers/plans';
+
+const dir = join(TEST_PLANS_DIR, 'review');
+mkdirSync(dir, { recursive: true });
+
+test('--base HEAD plans the committed config too; an unchanged config shows no change', async () => {
+  const out = join(dir, 'base-head');
+  const result = await runPlanCli(['--env', 'prod', '--base', 'HEAD', '--out', out], {
+    CDKTF_OUTDIR: join(dir, 'base-head-synth'),
+  });
+  expect(result.stderr).toBe('');
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout).toContain('[base:prod] planned in');
+  const summary = readFileSync(join(out, 'SUMMARY.md'), 'utf8');
+  expect(summary).toContain('changes against the base branch');
+  const prod = summary.slice(summary.indexOf('## prod'));
+  expect(prod).toContain('### IAM statement changes\n\nNone.');
+  expect(prod).toContain('No change in who can do what.');
+}, 120_000);
+
+test('--base with an unknown revision is one clear error', async () => {
+  const result = await runPlanCli(['--env', 'prod', '--base', 'no-such-branch', '--out', join(dir, 'bad-base')], {
+    CDKTF_OUTDIR: join(dir, 'bad-base-synth'),
+  });
+  expect(result.exitCode).toBe(1);
+  expect(result.stderr).toContain('--base no-such-branch: not a commit in this repository');
+}, 120_000);
+
+test('error findings fail the run and are listed; a suppression with a reason silences one', async () => {
+  const config = join(dir, 'risky.yaml');
+  writeFileSync(
+    config,
+    `version: 1
+environments: [{ name: solo, accountId: "123456789012", region: us-east-2, pipelines: [{ name: app }] }]
+profiles: [{ name: editor, kind: custom, actions: [codepipeline:UpdatePipeline, codepipeline:GetPipeline] }]
+teams: [{ name: editors, grants: [{ profile: editor, pipelines: [app] }] }]
+people: [{ name: kim, memberships: { solo: [editors] } }]
+suppressions:
+  - { rule: CPA-IAM3, target: aws_iam_policy.editors-editor, detail: "Statement[CustomPipelineActions].Action::codepipeline:UpdatePipeline", reason: "editors own the pipeline's service role" }
+`,
+  );
+  const out = join(dir, 'risky-out');
+  const result = await runPlanCli(['--out', out], { ACCESS_CONFIG: config, CDKTF_OUTDIR: join(dir, 'risky-synth') });
+  expect(result.exitCode).toBe(1);
+  expect(result.stdout).toContain(
+    'ERROR CPA-IAM2 [solo] user/kim Action::codepipeline:UpdatePipeline@app: user/kim may UpdatePipeline on app without an admin profile',
+  );
+  expect(result.stdout).toContain(
+    "suppressed CPA-IAM3 [solo] aws_iam_policy.editors-editor Statement[CustomPipelineActions].Action::codepipeline:UpdatePipeline (editors own the pipeline's service role)",
+  );
+  expect(result.stderr).toContain('1 rule error: fix them or suppress each with a reason');
+  expect(readFileSync(join(out, 'SUMMARY.md'), 'utf8')).toContain('| suppressed | CPA-IAM3 |');
+}, 120_000);
