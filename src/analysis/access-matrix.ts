@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ActionCatalog, CodePipelineResourceType } from '../iam/action-catalog';
-import { actionMatches } from '../iam/action-patterns';
+import { actionMatches, resourceMatches } from '../iam/action-patterns';
 import type { AccessAnalysis } from './access-analysis';
 import { asList, statementsOf, type PlannedEnvironment, type PlannedPolicy, type PolicyJson } from './plan-principals';
 import { simulate, type Decision } from './simulator';
@@ -79,11 +79,19 @@ export function matrixTargets(env: PlannedEnvironment, catalog: ActionCatalog): 
   return targets;
 }
 
-/** True when some statement of the policies could apply to the action; otherwise the answer is an implicit deny. */
-function mayApply(policies: readonly PlannedPolicy[], action: string): boolean {
+/**
+ * True when some statement could apply to the request (its action and its resource patterns both match).
+ * Otherwise no statement applies and, CodePipeline having no resource policies, the answer is an implicit deny
+ * without asking the simulator. An upper bound: NotAction/NotResource and policy variables always count as matching.
+ */
+function mayApply(policies: readonly PlannedPolicy[], target: MatrixTarget): boolean {
   return policies.some((p) =>
     statementsOf(p.document).some(
-      (s) => s.NotAction !== undefined || asList(s.Action).some((pattern) => actionMatches(pattern, action)),
+      (s) =>
+        (s.NotAction !== undefined || asList(s.Action).some((pattern) => actionMatches(pattern, target.action))) &&
+        (s.NotResource !== undefined ||
+          s.Resource === undefined ||
+          asList(s.Resource).some((pattern) => resourceMatches(pattern, target.resource))),
     ),
   );
 }
@@ -116,7 +124,7 @@ async function principalMatrix(
       allowed = (async () => {
         const cells: Record<string, string[]> = {};
         for (const target of targets) {
-          if (!mayApply(principal.policies, target.action)) {
+          if (!mayApply(principal.policies, target)) {
             stats.skippedByPrefilter++;
             continue;
           }
@@ -258,14 +266,14 @@ async function bucketDecisions(env: PlannedEnvironment): Promise<EnvironmentAcce
   return out;
 }
 
+/** `env` is one of `analysis.environments` (or a copy with fewer principals, as the benchmark samples). */
 export async function environmentAccess(
   analysis: AccessAnalysis,
-  envName: string,
+  env: PlannedEnvironment,
   catalog: ActionCatalog,
   options: MatrixOptions = {},
   stats: MatrixStatistics = { principals: 0, permissionSets: 0, simulations: 0, skippedByPrefilter: 0 },
 ): Promise<EnvironmentAccess> {
-  const env = analysis.environment(envName);
   const targets = matrixTargets(env, catalog);
   const principals = [
     ...env.users.map((u) => ({ arn: u.arn, via: u.groups.map((g) => `group/${g}`), policies: u.policies })),

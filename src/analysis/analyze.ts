@@ -47,7 +47,7 @@ export async function analyzePlans(
   const access: EnvironmentAccess[] = [];
   const all: Finding[] = [];
   for (const env of analysis.environments) {
-    const envAccess = await environmentAccess(analysis, env.name, catalog, options, statistics);
+    const envAccess = await environmentAccess(analysis, env, catalog, options, statistics);
     access.push(envAccess);
     all.push(...(await runRules({ analysis, env, access: envAccess, catalog })));
   }
