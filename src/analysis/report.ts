@@ -87,64 +87,40 @@ export function statementChanges(
   );
 }
 
+/** principal -> resource -> allowed actions, including who may assume which role (with or without MFA). */
+function grantsOf(access: EnvironmentAccess | undefined): Map<string, Record<string, readonly string[]>> {
+  const grants = new Map<string, Record<string, readonly string[]>>();
+  for (const [principal, entry] of Object.entries(access?.principals ?? {}))
+    grants.set(principal, { ...entry.allowed });
+  for (const [role, byPrincipal] of Object.entries(access?.assumeRole ?? {})) {
+    for (const [principal, decision] of Object.entries(byPrincipal)) {
+      const actions = [
+        ...(decision.withMfa === 'Allowed' ? ['sts:AssumeRole (with MFA)'] : []),
+        ...(decision.withoutMfa === 'Allowed' ? ['sts:AssumeRole (without MFA)'] : []),
+      ];
+      if (actions.length > 0) grants.set(principal, { ...(grants.get(principal) ?? {}), [`role/${role}`]: actions });
+    }
+  }
+  return grants;
+}
+
 /** Who gains and who loses which actions on which resources. */
 export function accessChanges(
   base: EnvironmentAccess | undefined,
   head: EnvironmentAccess | undefined,
 ): AccessChangeRow[] {
   const rows: AccessChangeRow[] = [];
-  const principals = new Set([...Object.keys(base?.principals ?? {}), ...Object.keys(head?.principals ?? {})]);
-  for (const principal of [...principals].sort()) {
-    const before = base?.principals[principal]?.allowed ?? {};
-    const after = head?.principals[principal]?.allowed ?? {};
+  const beforeAll = grantsOf(base);
+  const afterAll = grantsOf(head);
+  for (const principal of [...new Set([...beforeAll.keys(), ...afterAll.keys()])].sort()) {
+    const before = beforeAll.get(principal) ?? {};
+    const after = afterAll.get(principal) ?? {};
     for (const resource of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
       const gained = (after[resource] ?? []).filter((a) => !(before[resource] ?? []).includes(a));
       const lost = (before[resource] ?? []).filter((a) => !(after[resource] ?? []).includes(a));
       if (gained.length > 0) rows.push({ change: '+', principal, resource, actions: gained });
       if (lost.length > 0) rows.push({ change: '-', principal, resource, actions: lost });
     }
-  }
-  const edges = (access: EnvironmentAccess | undefined) =>
-    new Map(
-      Object.entries(access?.assumeRole ?? {}).flatMap(([role, byPrincipal]) =>
-        Object.entries(byPrincipal).map(([p, d]) => [`${p} -> role/${role}`, d] as const),
-      ),
-    );
-  const beforeEdges = edges(base);
-  const afterEdges = edges(head);
-  for (const [edge, d] of afterEdges) {
-    const old = beforeEdges.get(edge);
-    if (d.withMfa === 'Allowed' && old?.withMfa !== 'Allowed')
-      rows.push({
-        change: '+',
-        principal: edge.split(' -> ')[0],
-        resource: edge.split(' -> ')[1],
-        actions: ['sts:AssumeRole (with MFA)'],
-      });
-    if (d.withoutMfa === 'Allowed' && old?.withoutMfa !== 'Allowed')
-      rows.push({
-        change: '+',
-        principal: edge.split(' -> ')[0],
-        resource: edge.split(' -> ')[1],
-        actions: ['sts:AssumeRole (without MFA)'],
-      });
-  }
-  for (const [edge, d] of beforeEdges) {
-    const now = afterEdges.get(edge);
-    if (d.withMfa === 'Allowed' && now?.withMfa !== 'Allowed')
-      rows.push({
-        change: '-',
-        principal: edge.split(' -> ')[0],
-        resource: edge.split(' -> ')[1],
-        actions: ['sts:AssumeRole (with MFA)'],
-      });
-    if (d.withoutMfa === 'Allowed' && now?.withoutMfa !== 'Allowed')
-      rows.push({
-        change: '-',
-        principal: edge.split(' -> ')[0],
-        resource: edge.split(' -> ')[1],
-        actions: ['sts:AssumeRole (without MFA)'],
-      });
   }
   return rows;
 }

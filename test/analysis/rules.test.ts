@@ -29,6 +29,21 @@ test.each(RULES.map((r) => r.id))('%s: the example plans are compliant', (id) =>
   expect(of(compliant, id)).toEqual([]);
 });
 
+/** A policy with two escalation paths: unconstrained PassRole and AttachUserPolicy. */
+const escalationPolicy = () =>
+  new PlanEdit('prod').policy(
+    'escalate',
+    doc(
+      { Sid: 'Pass', Effect: 'Allow', Action: ['iam:PassRole'], Resource: ['arn:aws:iam::111222333444:role/*'] },
+      {
+        Sid: 'Attach',
+        Effect: 'Allow',
+        Action: ['iam:AttachUserPolicy'],
+        Resource: ['arn:aws:iam::111222333444:user/*'],
+      },
+    ),
+  );
+
 interface NonCompliantCase {
   readonly rule: string;
   readonly edit: () => PlanEdit;
@@ -58,19 +73,7 @@ const cases: NonCompliantCase[] = [
   },
   {
     rule: 'CPA-IAM3',
-    edit: () =>
-      new PlanEdit('prod').policy(
-        'escalate',
-        doc(
-          { Sid: 'Pass', Effect: 'Allow', Action: ['iam:PassRole'], Resource: ['arn:aws:iam::111222333444:role/*'] },
-          {
-            Sid: 'Attach',
-            Effect: 'Allow',
-            Action: ['iam:AttachUserPolicy'],
-            Resource: ['arn:aws:iam::111222333444:user/*'],
-          },
-        ),
-      ),
+    edit: () => escalationPolicy(),
     expected: [
       { target: 'aws_iam_policy.escalate', detail: 'Statement[Pass].Action::iam:PassRole' },
       { target: 'aws_iam_policy.escalate', detail: 'Statement[Attach].Action::iam:AttachUserPolicy' },
@@ -229,20 +232,7 @@ test.each(cases)('$rule: a non-compliant plan is flagged precisely', async ({ ru
 });
 
 test('a suppression with a reason silences exactly one finding; an unused one is reported', async () => {
-  const edit = () =>
-    new PlanEdit('prod').policy(
-      'escalate',
-      doc(
-        { Sid: 'Pass', Effect: 'Allow', Action: ['iam:PassRole'], Resource: ['arn:aws:iam::111222333444:role/*'] },
-        {
-          Sid: 'Attach',
-          Effect: 'Allow',
-          Action: ['iam:AttachUserPolicy'],
-          Resource: ['arn:aws:iam::111222333444:user/*'],
-        },
-      ),
-    );
-  const result = await analyzeExample([edit()], undefined, [
+  const result = await analyzeExample([escalationPolicy()], undefined, [
     {
       rule: 'CPA-IAM3',
       target: 'aws_iam_policy.escalate',
