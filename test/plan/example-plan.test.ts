@@ -22,11 +22,11 @@ test('resource counts per environment', () => {
 });
 
 test('jin: in helprr-backend-developer-group and the self-service group, console login with a forced reset', () => {
-  expect(prod.after('aws_iam_user_group_membership.jin').groups).toEqual([
+  expect(prod.after('aws_iam_user_group_membership.people["jin"]').groups).toEqual([
     'codepipeline-access-self-service',
     'helprr-backend-developer-group',
   ]);
-  expect(prod.after('aws_iam_user_login_profile.jin')).toMatchObject({
+  expect(prod.after('aws_iam_user_login_profile.people["jin"]')).toMatchObject({
     user: 'jin',
     password_reset_required: true,
     password_length: 20,
@@ -37,6 +37,22 @@ test('jin: in helprr-backend-developer-group and the self-service group, console
       'policy_arn',
     ),
   ).toBe('aws_iam_policy.helprr-backend-developer-policy');
+});
+
+test('Terraform accepts the hand-over outputs, passwords as for-expressions over the login profiles', () => {
+  const outputs = (prod.plan as unknown as { output_changes: Record<string, { actions: string[] }> }).output_changes;
+  expect(Object.keys(outputs).sort()).toEqual([
+    'account_id',
+    'console_sign_in_url',
+    'encrypted_passwords',
+    'initial_passwords',
+    'pipeline_inventory',
+    'region',
+    'role_arns',
+    'switch_role_urls',
+    'user_names',
+  ]);
+  expect(outputs.initial_passwords.actions).toEqual(['create']);
 });
 
 test('the approver policy reaches PutApprovalResult on MyApprovalAction only', () => {

@@ -1,0 +1,240 @@
+/**
+ * `npm run bench`: the cost of each stage at 10, 300 and 1,000 users per environment (3 environments, 20 teams,
+ * 50 pipelines), against what a user would run instead. Prints one table and writes bench/results.json.
+ * Figures only; nothing is asserted. Each stage runs as its own process, timed from here, its peak memory read
+ * by GNU time (`/usr/bin/time`) when the machine has it.
+ *
+ *   synth      node dist/main.js                       vs  cdktf synth with cdktf's default app (npx ts-node main.ts)
+ *   plan       npm run plan --env env-01 (our CLI)     vs  terraform init + plan + show -json on the same offline stack
+ *   analysis   simulation + rules + report, with and without de-duplication of permission sets
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateConfig, type GeneratedConfigSize } from '../fixtures/generate-config';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const WORK = join(ROOT, '.cache', 'bench', 'stages');
+const GNU_TIME = '/usr/bin/time';
+
+interface Measured {
+  readonly seconds: number;
+  /** Peak resident memory of the largest process of the stage, in MiB. */
+  readonly peakMiB?: number;
+  readonly stdout: string;
+}
+
+/** Runs a command, timing it; GNU time reports the largest descendant's peak RSS. */
+function measure(command: string, args: readonly string[], env: Record<string, string> = {}, cwd = ROOT): Measured {
+  const memoryFile = join(WORK, 'time.out');
+  const withTime = existsSync(GNU_TIME);
+  const started = process.hrtime.bigint();
+  const result = spawnSync(
+    withTime ? GNU_TIME : command,
+    withTime ? ['-f', '%M', '-o', memoryFile, command, ...args] : args,
+    {
+      cwd,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr.slice(-3000)}`);
+  const peakKiB = withTime ? Number(readFileSync(memoryFile, 'utf8').trim().split('\n').pop()) : NaN;
+  return { seconds, peakMiB: Number.isFinite(peakKiB) ? peakKiB / 1024 : undefined, stdout: result.stdout };
+}
+
+export interface Summary {
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+export function summarize(values: readonly number[]): Summary {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { min: sorted[0], median, max: sorted[sorted.length - 1] };
+}
+
+interface StageResult {
+  readonly stage: string;
+  readonly users: number;
+  readonly seconds: Summary;
+  readonly peakMiB?: number;
+  readonly note?: string;
+}
+
+function repeat(runs: number, fn: () => Measured): { seconds: Summary; peakMiB?: number; last: Measured } {
+  const all = Array.from({ length: runs }, fn);
+  const peaks = all.map((m) => m.peakMiB).filter((p): p is number => p !== undefined);
+  return {
+    seconds: summarize(all.map((m) => m.seconds)),
+    peakMiB: peaks.length > 0 ? Math.max(...peaks) : undefined,
+    last: all[all.length - 1],
+  };
+}
+
+function benchSize(users: number, runs: number): StageResult[] {
+  const size: GeneratedConfigSize = { environments: 3, teams: 20, people: users, pipelines: 50 };
+  const dir = join(WORK, `users-${users}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const config = join(dir, 'access.yaml');
+  writeFileSync(config, generateConfig(size));
+  const results: StageResult[] = [];
+  const log = (r: StageResult) => {
+    results.push(r);
+    console.log(
+      `  ${r.stage.padEnd(34)} median ${r.seconds.median.toFixed(2)} s${r.peakMiB ? `, peak ${r.peakMiB.toFixed(0)} MiB` : ''}${r.note ? ` (${r.note})` : ''}`,
+    );
+  };
+  console.log(`${users} users per environment:`);
+
+  const ours = repeat(runs, () =>
+    measure(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+      ACCESS_CONFIG: config,
+      CDKTF_OUTDIR: join(dir, 'synth'),
+    }),
+  );
+  log({ stage: 'synth: npm run synth', users, ...ours });
+  const cdktf = repeat(runs, () =>
+    measure(
+      join(ROOT, 'node_modules', '.bin', 'cdktf'),
+      ['synth', '--app', 'npx ts-node main.ts', '--output', join(dir, 'cdktf-default')],
+      { ACCESS_CONFIG: config },
+    ),
+  );
+  log({
+    stage: 'synth: cdktf synth (ts-node app)',
+    users,
+    ...cdktf,
+    note: `${(cdktf.seconds.median / ours.seconds.median).toFixed(1)}x ours`,
+  });
+
+  // Ours: the plan CLI for one environment, as a user runs it (synth, warm sandbox, plan, show, analysis).
+  const planOut = join(dir, 'tfplans');
+  measure(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'plan.js'), '--env', 'env-01', '--out', planOut], {
+    ACCESS_CONFIG: config,
+    CDKTF_OUTDIR: join(dir, 'plan-synth'),
+  });
+  const plan = repeat(runs, () =>
+    measure(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'plan.js'), '--env', 'env-01', '--out', planOut], {
+      ACCESS_CONFIG: config,
+      CDKTF_OUTDIR: join(dir, 'plan-synth'),
+    }),
+  );
+  // Bare Terraform on the same offline stack: a fresh directory each time, so init + plan + show -json.
+  const sandbox = execFileSync(
+    'find',
+    [join(ROOT, '.cache', 'terraform', 'sandboxes'), '-path', '*/env-01/main.tf.json', '-newer', config],
+    { encoding: 'utf8' },
+  )
+    .trim()
+    .split('\n')[0];
+  const cliConfig = join(ROOT, '.cache', 'terraform', 'terraform.rc');
+  const bare = repeat(runs, () => {
+    const bareDir = join(dir, 'bare');
+    rmSync(bareDir, { recursive: true, force: true });
+    mkdirSync(bareDir);
+    cpSync(sandbox, join(bareDir, 'main.tf.json'));
+    const script =
+      'terraform init -input=false -no-color >/dev/null && terraform plan -refresh=false -input=false -lock=false -no-color -out=tfplan >/dev/null && terraform show -json tfplan >/dev/null';
+    return measure('sh', ['-c', script], { TF_CLI_CONFIG_FILE: cliConfig }, bareDir);
+  });
+  log({ stage: 'plan: bare terraform init+plan+show', users, ...bare });
+  log({
+    stage: 'plan: npm run plan --env env-01',
+    users,
+    ...plan,
+    note: `${(plan.seconds.median / bare.seconds.median).toFixed(2)}x bare Terraform`,
+  });
+
+  const analysisRun = join(ROOT, 'dist', 'src', 'bench', 'analysis-run.js');
+  const withDedupe = repeat(runs, () => measure(process.execPath, [analysisRun, planOut, 'env-01']));
+  const stats = JSON.parse(withDedupe.last.stdout);
+  log({
+    stage: 'analysis: de-duplicated',
+    users,
+    ...withDedupe,
+    note: `${stats.principals} principals, ${stats.permissionSets} permission sets, ${stats.simulations} simulations`,
+  });
+  const sample = Math.min(users, 100);
+  const without = repeat(1, () =>
+    measure(process.execPath, [analysisRun, planOut, 'env-01', '--no-dedupe', '--sample', String(sample)]),
+  );
+  const sampled = JSON.parse(without.last.stdout);
+  log({
+    stage: 'analysis: without de-duplication',
+    users,
+    seconds: summarize([sampled.seconds]),
+    peakMiB: without.peakMiB,
+    note: sample < users ? `${sample} users measured in ${sampled.measuredSeconds.toFixed(1)} s, scaled` : 'measured',
+  });
+  return results;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '3' },
+      sizes: { type: 'string', default: '10,300,1000' },
+      'skip-tests': { type: 'boolean' },
+    },
+  });
+  const runs = Number(values.runs);
+  const sizes = values.sizes.split(',').map(Number);
+  mkdirSync(WORK, { recursive: true });
+  console.log(
+    `codepipeline-access benchmark: ${runs} runs per stage, sizes ${sizes.join(', ')} users x 3 environments, 20 teams, 50 pipelines`,
+  );
+  const stages = sizes.flatMap((users) => benchSize(users, runs));
+  let testSeconds: number | undefined;
+  if (!values['skip-tests']) {
+    const tests = measure('npm', ['test', '--silent']);
+    testSeconds = tests.seconds;
+    console.log(`npm test: ${testSeconds.toFixed(1)} s wall`);
+  }
+  const results = {
+    machine: `${process.platform} ${process.arch}, node ${process.version}, ${cpus().length} cores`,
+    runs,
+    stages,
+    npmTestSeconds: testSeconds,
+  };
+  mkdirSync(join(ROOT, 'bench'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('');
+  console.log(renderTable(stages));
+  console.log(`\nwrote bench/results.json`);
+}
+
+/** A Markdown table: one row per stage, one column group per size. */
+export function renderTable(stages: readonly StageResult[]): string {
+  const sizes = [...new Set(stages.map((s) => s.users))];
+  const names = [...new Set(stages.map((s) => s.stage))];
+  const lines = [
+    `| stage | ${sizes.map((u) => `${u} users: min / median / max (s), peak MiB`).join(' | ')} |`,
+    `| --- | ${sizes.map(() => '---').join(' | ')} |`,
+  ];
+  for (const name of names) {
+    const cells = sizes.map((u) => {
+      const s = stages.find((x) => x.stage === name && x.users === u);
+      if (!s) return '';
+      const t = s.seconds;
+      return `${t.min.toFixed(2)} / ${t.median.toFixed(2)} / ${t.max.toFixed(2)}${s.peakMiB ? `, ${s.peakMiB.toFixed(0)}` : ''}${s.note ? ` (${s.note})` : ''}`;
+    });
+    lines.push(`| ${name} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`benchmark failed: ${(error as Error).message}`);
+    process.exit(1);
+  });
+}
