@@ -5,10 +5,10 @@ import type { Construct } from 'constructs';
 import { AccessGroup } from '../src/constructs/access-group';
 import { ArtifactBucketPolicy } from '../src/constructs/artifact-bucket-policy';
 import { configureBackend } from '../src/constructs/backend';
-import { People, PEOPLE } from '../src/constructs/people';
+import { ConsoleUser } from '../src/constructs/console-user';
 import { CrossAccountRole } from '../src/constructs/cross-account-role';
 import { arns, consoleUrls } from '../src/iam/arns';
-import type { EnvironmentModel } from '../src/model/types';
+import type { EnvironmentModel, UserModel } from '../src/model/types';
 
 export interface EnvironmentStackProps {
   /** One environment (an AWS account + region) of the resolved access model. */
@@ -32,13 +32,20 @@ export class EnvironmentStack extends TerraformStack {
     });
     configureBackend(this, env.name, env.backend);
 
-    const groups = env.groups.map((group) => new AccessGroup(this, `group-${group.name}`, { group }).group);
-    const people = new People(this, 'people', {
-      users: env.users,
-      groups,
-      // Generated first passwords are longer than the policy minimum; they are used once.
-      passwordLength: Math.max(env.passwordPolicy.minimumLength, 20),
-    });
+    const groupNames = new Map<string, string>();
+    for (const group of env.groups) {
+      const construct = new AccessGroup(this, `group-${group.name}`, { group });
+      groupNames.set(group.name, construct.group.name);
+    }
+    const users = env.users.map((user) => ({
+      model: user,
+      construct: new ConsoleUser(this, `user-${user.name}`, {
+        user,
+        groupNames,
+        // Generated first passwords are longer than the policy minimum; they are used once.
+        passwordLength: Math.max(env.passwordPolicy.minimumLength, 20),
+      }),
+    }));
     const roles = env.roles.map((role) => new CrossAccountRole(this, role.name, { role }));
     for (const bucketPolicy of env.bucketPolicies) {
       new ArtifactBucketPolicy(this, `bucket-${bucketPolicy.bucket}`, { bucketPolicy });
@@ -58,7 +65,7 @@ export class EnvironmentStack extends TerraformStack {
     }).overrideLogicalId('account');
 
     this.describeForAnalysis(env);
-    this.handOverOutputs(env, people, roles);
+    this.handOverOutputs(env, users, roles);
   }
 
   /** The analysis reads only the plan: these outputs make the plan say which account and pipelines it is about. */
@@ -80,7 +87,11 @@ export class EnvironmentStack extends TerraformStack {
   }
 
   /** What an administrator hands to a new user or a trusted account (seed 002, step 4). */
-  private handOverOutputs(env: EnvironmentModel, people: People, roles: readonly CrossAccountRole[]): void {
+  private handOverOutputs(
+    env: EnvironmentModel,
+    users: readonly HandOverUser[],
+    roles: readonly CrossAccountRole[],
+  ): void {
     new TerraformOutput(this, 'console_sign_in_url', {
       value: consoleUrls.signIn(env),
       description: 'Console sign-in URL of this account',
@@ -89,15 +100,21 @@ export class EnvironmentStack extends TerraformStack {
       value: env.users.map((u) => u.name),
       description: 'IAM users managed here',
     });
-    // For-expressions over the login profiles, so each user's first password is reachable by name.
-    const profiles = people.loginProfiles ? `aws_iam_user_login_profile.${PEOPLE}` : undefined;
+    const passwords = (encrypted: boolean) =>
+      Object.fromEntries(
+        users.flatMap(({ model, construct }) => {
+          const profile = construct.loginProfile;
+          if (!profile || (model.console?.pgpKey !== undefined) !== encrypted) return [];
+          return [[model.name, encrypted ? profile.encryptedPassword : profile.password]];
+        }),
+      );
     new TerraformOutput(this, 'encrypted_passwords', {
-      value: profiles ? `\${{ for name, p in ${profiles} : name => p.encrypted_password if p.pgp_key != null }}` : {},
+      value: passwords(true),
       sensitive: true,
       description: 'First passwords of users with a pgpKey, encrypted: echo <value> | base64 -d | gpg --decrypt',
     });
     new TerraformOutput(this, 'initial_passwords', {
-      value: profiles ? `\${{ for name, p in ${profiles} : name => p.password if p.pgp_key == null }}` : {},
+      value: passwords(false),
       sensitive: true,
       description:
         'First passwords of users without a pgpKey (also in state in plain text); a reset is forced at sign-in',
@@ -113,4 +130,9 @@ export class EnvironmentStack extends TerraformStack {
       description: 'Console links to switch into each cross-account role',
     });
   }
+}
+
+interface HandOverUser {
+  readonly model: UserModel;
+  readonly construct: ConsoleUser;
 }

@@ -102,13 +102,13 @@ test('a grant added and one removed show as + and - rows, with who gains and who
 
 test('deletions and replacements are called out', async () => {
   const edit = new PlanEdit('prod');
-  const rc = edit.plan.resource_changes.find((r) => r.address === 'aws_iam_user_login_profile.people["jin"]');
+  const rc = edit.plan.resource_changes.find((r) => r.address === 'aws_iam_user_login_profile.jin');
   if (rc) rc.change.actions = ['delete', 'create'];
-  edit.plan.resource_changes = edit.plan.resource_changes.filter((r) => r.address !== 'aws_iam_user.people["sam"]');
+  edit.plan.resource_changes = edit.plan.resource_changes.filter((r) => r.address !== 'aws_iam_user.sam');
   const summary = renderSummary(await side([edit]), await side());
   expect(summary).toContain('> [!WARNING]');
-  expect(summary).toContain('> - `aws_iam_user_login_profile.people["jin"]` will be replaced');
-  expect(summary).toContain('> - `aws_iam_user.people["sam"]` is no longer in the configuration (deleted on deploy)');
+  expect(summary).toContain('> - `aws_iam_user_login_profile.jin` will be replaced');
+  expect(summary).toContain('> - `aws_iam_user.sam` is no longer in the configuration (deleted on deploy)');
 });
 
 test('the report has per environment: counts, statement changes, access changes, findings, the raw plan folded', async () => {

@@ -88,9 +88,7 @@ export class PlanEdit {
   }
 
   membership(user: string, groups: string[]): this {
-    const rc = this.plan.resource_changes.find(
-      (r) => r.address === `aws_iam_user_group_membership.people[${JSON.stringify(user)}]`,
-    );
+    const rc = this.plan.resource_changes.find((r) => r.address === `aws_iam_user_group_membership.${user}`);
     if (!rc) throw new Error(`no membership of ${user}`);
     rc.change.after.groups = groups;
     return this;

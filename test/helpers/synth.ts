@@ -82,11 +82,3 @@ export function groupPolicyNames(stack: SynthesizedStack, groupName: string): st
     })
     .sort();
 }
-
-/** One person's `for_each` entry of a people resource (`aws_iam_user.people["jin"]`), and the shared attributes. */
-export function person(stack: SynthesizedStack, type: string, name: string): { entry: Block; shared: Block } {
-  const shared = resource(stack, type, 'people');
-  const entry = (shared.for_each as Record<string, Block> | undefined)?.[name];
-  if (!entry) throw new Error(`${type}.people has no instance "${name}"`);
-  return { entry, shared };
-}

@@ -22,11 +22,11 @@ test('resource counts per environment', () => {
 });
 
 test('jin: in helprr-backend-developer-group and the self-service group, console login with a forced reset', () => {
-  expect(prod.after('aws_iam_user_group_membership.people["jin"]').groups).toEqual([
+  expect(prod.after('aws_iam_user_group_membership.jin').groups).toEqual([
     'codepipeline-access-self-service',
     'helprr-backend-developer-group',
   ]);
-  expect(prod.after('aws_iam_user_login_profile.people["jin"]')).toMatchObject({
+  expect(prod.after('aws_iam_user_login_profile.jin')).toMatchObject({
     user: 'jin',
     password_reset_required: true,
     password_length: 20,
@@ -39,7 +39,7 @@ test('jin: in helprr-backend-developer-group and the self-service group, console
   ).toBe('aws_iam_policy.helprr-backend-developer-policy');
 });
 
-test('Terraform accepts the hand-over outputs, passwords as for-expressions over the login profiles', () => {
+test('the plan carries the analysis outputs and the hand-over outputs', () => {
   const outputs = (prod.plan as unknown as { output_changes: Record<string, { actions: string[] }> }).output_changes;
   expect(Object.keys(outputs).sort()).toEqual([
     'account_id',

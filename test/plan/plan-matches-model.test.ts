@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PEOPLE } from '../../src/constructs/people';
 import { resourceName } from '../../src/constructs/terraform-names';
 import { loadAccessConfig } from '../../src/config/load';
 import type { AccessModel, EnvironmentModel } from '../../src/model/types';
@@ -23,8 +22,11 @@ function expectedAddresses(env: EnvironmentModel): string[] {
     }
   }
   for (const user of env.users) {
-    addresses.push(personAddress('aws_iam_user', user.name), personAddress('aws_iam_user_group_membership', user.name));
-    if (user.console) addresses.push(personAddress('aws_iam_user_login_profile', user.name));
+    addresses.push(
+      `aws_iam_user.${resourceName(user.name)}`,
+      `aws_iam_user_group_membership.${resourceName(user.name)}`,
+    );
+    if (user.console) addresses.push(`aws_iam_user_login_profile.${resourceName(user.name)}`);
   }
   for (const role of env.roles) {
     addresses.push(`aws_iam_role.${resourceName(role.name)}`);
@@ -38,9 +40,6 @@ function expectedAddresses(env: EnvironmentModel): string[] {
   for (const bucket of env.bucketPolicies) addresses.push(`aws_s3_bucket_policy.${resourceName(bucket.bucket)}`);
   return addresses.sort();
 }
-
-/** People are for_each instances keyed by user name. */
-const personAddress = (type: string, user: string) => `${type}.${PEOPLE}[${JSON.stringify(user)}]`;
 
 const parse = (value: unknown) => JSON.parse(String(value)) as Record<string, unknown>;
 
@@ -101,11 +100,11 @@ describe.each(PLAN_FIXTURES)('plan of fixture "$name"', (fixture) => {
     'memberships name each user and their groups; login profiles force a reset',
     eachEnv((env, plan) => {
       for (const user of env.users) {
-        const membership = plan.after(personAddress('aws_iam_user_group_membership', user.name));
+        const membership = plan.after(`aws_iam_user_group_membership.${resourceName(user.name)}`);
         expect(membership.user).toBe(user.name);
         expect([...(membership.groups as string[])].sort()).toEqual([...user.groups]);
         if (user.console) {
-          const profile = plan.after(personAddress('aws_iam_user_login_profile', user.name));
+          const profile = plan.after(`aws_iam_user_login_profile.${resourceName(user.name)}`);
           expect(profile.user).toBe(user.name);
           expect(profile.password_reset_required).toBe(user.console.passwordResetRequired);
           expect(profile.pgp_key ?? undefined).toBe(user.console.pgpKey);

@@ -7,7 +7,6 @@ import {
   groupPolicyNames,
   managedPolicy,
   parsePolicy,
-  person,
   resource,
   statement,
   synthExample,
@@ -49,9 +48,15 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
       'aws_iam_policy.release-managers-admin',
       'aws_iam_role.CrossAccountPipelineViewers',
       'aws_iam_role_policy_attachment.CrossAccountPipelineViewers__CrossAccountPipelineViewers-policy',
-      'aws_iam_user.people',
-      'aws_iam_user_group_membership.people',
-      'aws_iam_user_login_profile.people',
+      'aws_iam_user.jin',
+      'aws_iam_user.mina',
+      'aws_iam_user.sam',
+      'aws_iam_user_group_membership.jin',
+      'aws_iam_user_group_membership.mina',
+      'aws_iam_user_group_membership.sam',
+      'aws_iam_user_login_profile.jin',
+      'aws_iam_user_login_profile.mina',
+      'aws_iam_user_login_profile.sam',
       'aws_s3_bucket_policy.codepipeline-us-east-2-1234567890',
     ]);
   });
@@ -105,13 +110,13 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
 
   test('seed 002: the policy is attached to helprr-backend-developer-group, and jin is in it', () => {
     expect(groupPolicyNames(prod(), 'helprr-backend-developer-group')).toEqual(['helprr-backend-developer-policy']);
-    const { entry, shared } = person(prod(), 'aws_iam_user_group_membership', 'jin');
-    expect(entry.groups).toEqual(['codepipeline-access-self-service', 'helprr-backend-developer-group']);
-    expect(shared).toMatchObject({ user: '${each.value.name}', groups: '${each.value.groups}' });
-    // Memberships wait for the users and every group they name.
-    expect(shared.depends_on).toEqual(
-      expect.arrayContaining(['aws_iam_user.people', 'aws_iam_group.helprr-backend-developer-group']),
-    );
+    expect(resource(prod(), 'aws_iam_user_group_membership', 'jin')).toMatchObject({
+      user: '${aws_iam_user.jin.name}',
+      groups: [
+        '${aws_iam_group.codepipeline-access-self-service.name}',
+        '${aws_iam_group.helprr-backend-developer-group.name}',
+      ],
+    });
   });
 
   test('seed 000: the approver may approve MyApprovalAction only, with the reads to find it', () => {
@@ -155,24 +160,14 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
 
   test('console users: login profile with forced reset, guarded against replacement churn, no direct policies', () => {
     for (const user of ['jin', 'mina', 'sam']) {
-      expect(person(prod(), 'aws_iam_user', user).entry.name).toBe(user);
-      expect(person(prod(), 'aws_iam_user_login_profile', user).entry).toEqual({
-        name: user,
-        reset: true,
-        pgp_key: null,
+      expect(resource(prod(), 'aws_iam_user', user)).toMatchObject({ name: user, force_destroy: true });
+      expect(resource(prod(), 'aws_iam_user_login_profile', user)).toMatchObject({
+        user: `\${aws_iam_user.${user}.name}`,
+        password_reset_required: true,
+        password_length: 20,
+        lifecycle: { ignore_changes: ['password_length', 'password_reset_required', 'pgp_key'] },
       });
     }
-    expect(resource(prod(), 'aws_iam_user', 'people')).toMatchObject({
-      name: '${each.value.name}',
-      force_destroy: true,
-    });
-    expect(resource(prod(), 'aws_iam_user_login_profile', 'people')).toMatchObject({
-      user: '${each.value.name}',
-      password_reset_required: '${each.value.reset}',
-      pgp_key: '${each.value.pgp_key}',
-      password_length: 20,
-      lifecycle: { ignore_changes: ['password_length', 'password_reset_required', 'pgp_key'] },
-    });
     expect(prod().resource.aws_iam_user_policy_attachment).toBeUndefined();
     expect(prod().resource.aws_iam_user_policy).toBeUndefined();
   });
@@ -285,13 +280,13 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
     expect(out.user_names.value).toEqual(['jin', 'mina', 'sam']);
     expect(out.initial_passwords).toMatchObject({
       sensitive: true,
-      value: '${{ for name, p in aws_iam_user_login_profile.people : name => p.password if p.pgp_key == null }}',
+      value: {
+        jin: '${aws_iam_user_login_profile.jin.password}',
+        mina: '${aws_iam_user_login_profile.mina.password}',
+        sam: '${aws_iam_user_login_profile.sam.password}',
+      },
     });
-    expect(out.encrypted_passwords).toMatchObject({
-      sensitive: true,
-      value:
-        '${{ for name, p in aws_iam_user_login_profile.people : name => p.encrypted_password if p.pgp_key != null }}',
-    });
+    expect(out.encrypted_passwords).toMatchObject({ sensitive: true, value: {} });
     expect(out.role_arns.value).toEqual({
       CrossAccountPipelineViewers: '${aws_iam_role.CrossAccountPipelineViewers.arn}',
     });
@@ -361,7 +356,9 @@ describe('dev (111111111111, the trusted account)', () => {
       'assume-CrossAccountPipelineViewers-prod',
       'pipeline-viewers-viewer',
     ]);
-    expect(person(dev, 'aws_iam_user_group_membership', 'ana').entry.groups).toContain('pipeline-viewers');
+    expect(resource(dev, 'aws_iam_user_group_membership', 'ana').groups).toContain(
+      '${aws_iam_group.pipeline-viewers.name}',
+    );
   });
 
   test('the trust and the assume-role policy name the same role and accounts across the two stacks', () => {

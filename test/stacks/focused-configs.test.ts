@@ -1,5 +1,5 @@
 /** Small configs, one feature each: what the example does not exercise. */
-import { addresses, managedPolicy, parsePolicy, person, resource, statement, synthConfigText } from '../helpers/synth';
+import { addresses, managedPolicy, parsePolicy, resource, statement, synthConfigText } from '../helpers/synth';
 
 const ENV = `
 environments:
@@ -111,16 +111,16 @@ people:
   - { name: ci-bot, console: { enabled: false }, memberships: { prod: [viewers] } }
 `);
   const prod = stacks.prod;
-  expect(person(prod, 'aws_iam_user_login_profile', 'kim').entry).toEqual({
-    name: 'kim',
-    reset: true,
+  expect(resource(prod, 'aws_iam_user_login_profile', 'kim')).toMatchObject({
     pgp_key: 'keybase:kim',
+    password_reset_required: true,
   });
-  expect(Object.keys(resource(prod, 'aws_iam_user_login_profile', 'people').for_each as object)).toEqual(['kim']);
-  expect(person(prod, 'aws_iam_user_group_membership', 'ci-bot').entry.groups).toEqual(['viewers']);
-  expect(prod.output.encrypted_passwords.value).toBe(
-    '${{ for name, p in aws_iam_user_login_profile.people : name => p.encrypted_password if p.pgp_key != null }}',
-  );
+  expect(prod.resource.aws_iam_user_login_profile['ci-bot']).toBeUndefined();
+  expect(resource(prod, 'aws_iam_user_group_membership', 'ci-bot').groups).toEqual(['${aws_iam_group.viewers.name}']);
+  expect(prod.output.encrypted_passwords.value).toEqual({
+    kim: '${aws_iam_user_login_profile.kim.encrypted_password}',
+  });
+  expect(prod.output.initial_passwords.value).toEqual({});
 });
 
 test('no console user, no self-service group', async () => {
@@ -220,22 +220,20 @@ test('IAM names Terraform cannot use as addresses are sanitized, with a hash tha
   const stacks = await synthConfigText(`version: 1
 ${ENV}
 profiles: [{ name: viewer, kind: viewer }]
-teams:
-  - { name: a, groupName: ops.team@example, grants: [{ profile: viewer, pipelines: all }] }
-  - { name: b, groupName: ops_team_example, grants: [{ profile: viewer, pipelines: all }] }
+teams: [{ name: viewers, grants: [{ profile: viewer, pipelines: all }] }]
 people:
-  - { name: jin.kim@example.com, memberships: { prod: [a, b] } }
+  - { name: jin.kim@example.com, memberships: { prod: [viewers] } }
+  - { name: jin_kim_example_com, memberships: { prod: [viewers] } }
 `);
-  const groups = Object.keys(stacks.prod.resource.aws_iam_group)
-    .filter((g) => g.startsWith('ops'))
-    .sort();
-  expect(groups).toHaveLength(2);
-  expect(groups).toContain('ops_team_example');
-  expect(groups.find((g) => g !== 'ops_team_example')).toMatch(/^ops_team_example_[0-9a-f]{6}$/);
-  // People are for_each instances keyed by their IAM name, which any string may be.
-  expect(person(stacks.prod, 'aws_iam_user', 'jin.kim@example.com').entry.groups).toEqual(
-    expect.arrayContaining(['ops.team@example', 'ops_team_example']),
-  );
+  const users = Object.keys(stacks.prod.resource.aws_iam_user).sort();
+  expect(users).toHaveLength(2);
+  expect(users).toContain('jin_kim_example_com');
+  expect(users.find((u) => u !== 'jin_kim_example_com')).toMatch(/^jin_kim_example_com_[0-9a-f]{6}$/);
+  expect(
+    Object.values(stacks.prod.resource.aws_iam_user)
+      .map((u) => u.name)
+      .sort(),
+  ).toEqual(['jin.kim@example.com', 'jin_kim_example_com']);
 });
 
 test('partitions: GovCloud and China regions get their own ARNs and console URLs', async () => {
