@@ -68,3 +68,25 @@ test("re-synth keeps each stack's .terraform cache, so cdktf diff does not re-in
   expect((await runSynthCli({ ACCESS_CONFIG: EXAMPLE_CONFIG_FILE, CDKTF_OUTDIR: outdir })).exitCode).toBe(0);
   expect(readFileSync(join(outdir, 'stacks', 'prod', '.terraform', 'marker'), 'utf8')).toBe('cache');
 });
+
+test("skipping cdktf's cross-stack preparing pass changes no byte of the output", async () => {
+  const { App } = await import('cdktf');
+  const { EnvironmentStack } = await import('../../stacks/environment-stack');
+  const { loadAccessConfigText } = await import('../../src/config/load');
+  const { generateConfig, LARGE_TEST_CONFIG } = await import('../../src/fixtures/generate-config');
+  for (const [name, text] of [
+    ['example', readFileSync(EXAMPLE_CONFIG_FILE, 'utf8')],
+    ['large', generateConfig(LARGE_TEST_CONFIG)],
+  ] as const) {
+    const { model } = await loadAccessConfigText(`${name}.yaml`, text);
+    const trees = [false, true].map((fullPrepare) => {
+      const outdir = join(workdir, `${name}-prepare-${fullPrepare}`);
+      const app = new App({ outdir, stackTraces: false });
+      for (const environment of model.environments) new EnvironmentStack(app, { environment, fullPrepare });
+      app.synth();
+      return readTree(outdir);
+    });
+    expect(Object.keys(trees[0]).length).toBeGreaterThan(3);
+    expect(trees[0]).toEqual(trees[1]);
+  }
+});
