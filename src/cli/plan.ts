@@ -16,7 +16,7 @@ import { accessFileName, readPlanFiles, SUMMARY_FILE } from '../analysis/plan-fi
 import { renderSummary, type ReportSide } from '../analysis/report';
 import { configFileFromEnv } from '../config/load';
 import { ConfigError, oneOf } from '../config/problems';
-import type { ChangeCounts } from '../plan/plan-json';
+import { PlanView, type ChangeCounts } from '../plan/plan-json';
 import { PlanFailures, planEnvironments, planFileNames, settingsFromEnv, type ProgressEvent } from '../plan/planner';
 import { writeFilesAtomically } from '../synth/atomic-files';
 import { outdirFromEnv, synthesize } from '../synth/synthesize';
@@ -142,8 +142,18 @@ async function main(): Promise<number> {
     args.base ? planBase(args.base, configFile, args.env) : Promise.resolve(undefined),
   ]);
 
-  // Cross-account access needs every environment's plan: the ones not planned now come from earlier runs.
-  const files = readPlanFiles(args.out, known);
+  // Cross-account access needs every environment's plan: the ones planned now are in memory, the others come
+  // from the files of earlier runs.
+  const fresh = new Map(
+    plans.map((p) => [p.environment, { name: p.environment, plan: new PlanView(p.json), text: p.text }]),
+  );
+  const files = [
+    ...fresh.values(),
+    ...readPlanFiles(
+      args.out,
+      known.filter((e) => !fresh.has(e)),
+    ),
+  ].sort((a, b) => known.indexOf(a.name) - known.indexOf(b.name));
   const result = await analyzePlans(files, suppressions);
   const head: ReportSide = { result, planText: new Map(files.map((f) => [f.name, f.text])) };
   const written = writeFilesAtomically(args.out, [
