@@ -48,7 +48,17 @@ const reporter =
 
 /** The config file as it was at `ref`, or undefined when it did not exist there. */
 function configAtRef(ref: string, configFile: string): string | undefined {
-  const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
+  let top: string;
+  try {
+    top = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  } catch {
+    throw new Error(
+      `--base ${ref}: needs a git checkout with git on the PATH (the config is read as it was at that revision)`,
+    );
+  }
   const path = relative(top, resolve(configFile)).split('\\').join('/');
   try {
     execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
@@ -69,13 +79,16 @@ function configAtRef(ref: string, configFile: string): string | undefined {
   }
 }
 
-/** Synthesizes and plans the base revision's config with this code, into .cache/base/. */
+/**
+ * Synthesizes and plans the base revision's config (`text`, read before any planning starts so a bad ref fails
+ * early) with this code, into .cache/base/.
+ */
 async function planBase(
   ref: string,
+  text: string | undefined,
   configFile: string,
   environments: readonly string[] | undefined,
 ): Promise<ReportSide | undefined> {
-  const text = configAtRef(ref, configFile);
   const dir = resolve('.cache', 'base');
   rmSync(join(dir, 'tfplans'), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -129,6 +142,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const environments = args.env ? known.filter((e) => args.env?.includes(e)) : known;
+  const baseText = args.base ? configAtRef(args.base, configFile) : undefined;
 
   const [plans, base] = await Promise.all([
     planEnvironments({
@@ -139,7 +153,7 @@ async function main(): Promise<number> {
       terraform: settingsFromEnv(),
       onProgress: reporter(''),
     }),
-    args.base ? planBase(args.base, configFile, args.env) : Promise.resolve(undefined),
+    args.base ? planBase(args.base, baseText, configFile, args.env) : Promise.resolve(undefined),
   ]);
 
   // Cross-account access needs every environment's plan: the ones planned now are in memory, the others come

@@ -22,12 +22,13 @@ test('--base HEAD plans the committed config too; an unchanged config shows no c
   expect(prod).toContain('No change in who can do what.');
 }, 120_000);
 
-test('--base with an unknown revision is one clear error', async () => {
+test('--base with an unknown revision is one clear error, before anything is planned', async () => {
   const result = await runPlanCli(['--env', 'prod', '--base', 'no-such-branch', '--out', join(dir, 'bad-base')], {
     CDKTF_OUTDIR: join(dir, 'bad-base-synth'),
   });
   expect(result.exitCode).toBe(1);
   expect(result.stderr).toContain('--base no-such-branch: not a commit in this repository');
+  expect(result.stdout).not.toContain('planning');
 }, 120_000);
 
 test('error findings fail the run and are listed; a suppression with a reason silences one', async () => {
