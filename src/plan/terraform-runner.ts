@@ -30,6 +30,29 @@ function terraformEnvironment(cliConfigFile: string): NodeJS.ProcessEnv {
   return { ...env, TF_CLI_CONFIG_FILE: cliConfigFile, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 }
 
+/** Terraform runs in its own process group (so a time-out can stop its plugins too); Ctrl-C must reach it. */
+const running = new Set<number>();
+let forwardingSignals = false;
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function forwardSignals(): void {
+  if (forwardingSignals) return;
+  forwardingSignals = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const pid of running) killGroup(pid);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
 export function runTerraform(
   settings: TerraformSettings,
   args: readonly string[],
@@ -43,6 +66,8 @@ export function runTerraform(
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    forwardSignals();
+    if (child.pid !== undefined) running.add(child.pid);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -50,15 +75,12 @@ export function runTerraform(
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        process.kill(-(child.pid ?? 0), 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
+      if (child.pid !== undefined) killGroup(child.pid);
     }, settings.timeoutSeconds * 1000);
 
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       reject(
         new TerraformCommandError(
           error.code === 'ENOENT'
@@ -69,6 +91,7 @@ export function runTerraform(
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       const out = Buffer.concat(stdout).toString('utf8');
       const err = Buffer.concat(stderr).toString('utf8');
       if (timedOut) {

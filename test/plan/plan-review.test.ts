@@ -1,7 +1,7 @@
 /** The plan CLI's review outputs: --base against a git revision, and rule errors failing the run. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runPlanCli } from '../helpers/cli';
+import { PROJECT_ROOT, runPlanCli } from '../helpers/cli';
 import { TEST_PLANS_DIR } from '../helpers/plans';
 
 const dir = join(TEST_PLANS_DIR, 'review');
@@ -55,4 +55,27 @@ suppressions:
   );
   expect(result.stderr).toContain('1 rule error: fix them or suppress each with a reason');
   expect(readFileSync(join(out, 'SUMMARY.md'), 'utf8')).toContain('| suppressed | CPA-IAM3 |');
+}, 120_000);
+
+test('Ctrl-C while Terraform runs: exit 130 and no file written', async () => {
+  const { spawn } = await import('node:child_process');
+  const out = join(dir, 'interrupted');
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'plan.js'), '--out', out], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: join(dir, 'interrupted-synth') },
+  });
+  let stdout = '';
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : null))),
+  );
+  await new Promise<void>((resolve) =>
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('planning')) resolve();
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  child.kill('SIGINT');
+  expect(await exit).toBe(130);
+  expect(existsSync(out)).toBe(false);
 }, 120_000);
