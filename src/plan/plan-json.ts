@@ -105,10 +105,4 @@ export class PlanView {
     // References come as ["aws_iam_policy.x.arn", "aws_iam_policy.x"]; the shortest is the resource itself.
     return [...refs].sort((a, b) => a.length - b.length)[0];
   }
-
-  /** All resources a list attribute refers to (e.g. a membership's groups). */
-  referencedResources(address: string, attribute: string): string[] {
-    const refs = this.config.get(address)?.expressions[attribute]?.references ?? [];
-    return [...new Set(refs.map((r) => r.split('.').slice(0, 2).join('.')))].sort();
-  }
 }
