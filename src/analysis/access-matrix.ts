@@ -55,6 +55,10 @@ export interface MatrixStatistics {
   skippedByPrefilter: number;
 }
 
+export function emptyStatistics(): MatrixStatistics {
+  return { principals: 0, permissionSets: 0, simulations: 0, skippedByPrefilter: 0 };
+}
+
 const SAMPLE_ACTION_TYPE = 'actiontype:Custom/Build/Example/1';
 const SAMPLE_WEBHOOK = 'webhook:Example';
 
@@ -272,7 +276,7 @@ export async function environmentAccess(
   env: PlannedEnvironment,
   catalog: ActionCatalog,
   options: MatrixOptions = {},
-  stats: MatrixStatistics = { principals: 0, permissionSets: 0, simulations: 0, skippedByPrefilter: 0 },
+  stats: MatrixStatistics = emptyStatistics(),
 ): Promise<EnvironmentAccess> {
   const targets = matrixTargets(env, catalog);
   const principals = [

@@ -2,7 +2,13 @@
 import { loadActionCatalog } from '../iam/action-catalog';
 import type { PlanView } from '../plan/plan-json';
 import { AccessAnalysis } from './access-analysis';
-import { environmentAccess, type EnvironmentAccess, type MatrixOptions, type MatrixStatistics } from './access-matrix';
+import {
+  emptyStatistics,
+  environmentAccess,
+  type EnvironmentAccess,
+  type MatrixOptions,
+  type MatrixStatistics,
+} from './access-matrix';
 import { runRules, type Finding } from './rules';
 
 export interface Suppression {
@@ -43,7 +49,7 @@ export async function analyzePlans(
 ): Promise<AnalysisResult> {
   const catalog = await loadActionCatalog();
   const analysis = new AccessAnalysis(plans);
-  const statistics: MatrixStatistics = { principals: 0, permissionSets: 0, simulations: 0, skippedByPrefilter: 0 };
+  const statistics = emptyStatistics();
   const access: EnvironmentAccess[] = [];
   const all: Finding[] = [];
   for (const env of analysis.environments) {

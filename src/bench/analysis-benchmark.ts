@@ -6,27 +6,19 @@
  * and scaled linearly (its cost is per principal), unless --full is given.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AccessAnalysis } from '../analysis/access-analysis';
-import { environmentAccess, type MatrixStatistics } from '../analysis/access-matrix';
-import { runRules } from '../analysis/rules';
 import { readPlanFiles } from '../analysis/plan-files';
-import { renderSummary } from '../analysis/report';
 import { generateConfig, type GeneratedConfigSize } from '../fixtures/generate-config';
-import { loadActionCatalog } from '../iam/action-catalog';
-import { PlanView, type PlanJson } from '../plan/plan-json';
 import { planEnvironments, settingsFromEnv } from '../plan/planner';
 import { synthesize } from '../synth/synthesize';
+import { timeAnalysis } from './time-analysis';
 
 export const ANALYSIS_BENCH_SIZE: GeneratedConfigSize = { environments: 1, teams: 20, people: 1000, pipelines: 50 };
 
 /** Plans a generated config once; later runs reuse the plan while the config text is the same. */
-export async function cachedPlan(
-  size: GeneratedConfigSize,
-  label: string,
-): Promise<{ dir: string; environments: string[] }> {
+async function cachedPlan(size: GeneratedConfigSize, label: string): Promise<{ dir: string; environments: string[] }> {
   const text = generateConfig(size);
   const dir = resolve('.cache', 'bench', `${label}-${createHash('sha256').update(text).digest('hex').slice(0, 10)}`);
   const environments = Array.from({ length: size.environments }, (_, e) => `env-${String(e + 1).padStart(2, '0')}`);
@@ -52,42 +44,18 @@ async function main(): Promise<void> {
   console.log(
     `analysis benchmark: ${size.people} users, ${size.teams} teams, ${size.pipelines} pipelines, 1 environment`,
   );
-  let started = process.hrtime.bigint();
+  const started = process.hrtime.bigint();
   const { dir, environments } = await cachedPlan(size, 'analysis');
   console.log(`plan ready in ${seconds(started).toFixed(1)} s (${dir})`);
   const [env] = environments;
-  const raw = JSON.parse(readFileSync(join(dir, 'tfplans', `${env}.plan.json`), 'utf8')) as PlanJson;
-  const catalog = await loadActionCatalog();
-
-  started = process.hrtime.bigint();
-  const analysis = new AccessAnalysis([{ name: env, plan: new PlanView(raw) }]);
-  const readSeconds = seconds(started);
-  const stats: MatrixStatistics = { principals: 0, permissionSets: 0, simulations: 0, skippedByPrefilter: 0 };
-  started = process.hrtime.bigint();
-  const plannedEnv = analysis.environment(env);
-  const access = await environmentAccess(analysis, plannedEnv, catalog, { dedupe: true }, stats);
-  const matrixSeconds = seconds(started);
-  started = process.hrtime.bigint();
-  const findings = await runRules({ analysis, env: plannedEnv, access, catalog });
-  const rulesSeconds = seconds(started);
-  started = process.hrtime.bigint();
   const files = readPlanFiles(join(dir, 'tfplans'), [env]);
-  renderSummary({
-    result: { analysis, access: [access], findings, suppressed: [], statistics: stats },
-    planText: new Map(files.map((f) => [f.name, f.text])),
-  });
-  const reportSeconds = seconds(started);
-  const cells = Object.keys(access.principals).length > 0 ? stats.simulations + stats.skippedByPrefilter : 0;
 
-  // Without de-duplication: a sample of principals, each simulated on its own.
+  const deduplicated = await timeAnalysis(files, env, { dedupe: true });
+  const stats = deduplicated.statistics;
+  const cells = stats.simulations + stats.skippedByPrefilter;
+  // Without de-duplication: a sample of users, each simulated on its own, scaled (unless --full).
   const sample = values.full ? size.people : Math.min(Number(values.sample), size.people);
-  const sampled = { ...plannedEnv, users: plannedEnv.users.slice(0, sample) };
-  const noDedupStats: MatrixStatistics = { principals: 0, permissionSets: 0, simulations: 0, skippedByPrefilter: 0 };
-  started = process.hrtime.bigint();
-  await environmentAccess(analysis, sampled, catalog, { dedupe: false }, noDedupStats);
-  const sampleSeconds = seconds(started);
-  const scale = (plannedEnv.users.length + plannedEnv.roles.length) / (sample + plannedEnv.roles.length);
-  const total = readSeconds + matrixSeconds + rulesSeconds + reportSeconds;
+  const without = await timeAnalysis(files, env, { dedupe: false, sample });
 
   const rows = [
     ['principals', `${stats.principals}`],
@@ -100,21 +68,21 @@ async function main(): Promise<void> {
       'simulations (with de-duplication)',
       `${stats.simulations} (+${stats.skippedByPrefilter} cells no statement could match)`,
     ],
-    ['read plan + principals', `${readSeconds.toFixed(2)} s`],
-    ['access matrix, de-duplicated', `${matrixSeconds.toFixed(2)} s`],
-    ['rules', `${rulesSeconds.toFixed(2)} s`],
-    ['report', `${reportSeconds.toFixed(2)} s`],
-    ['analysis total, de-duplicated', `${total.toFixed(2)} s`],
+    ['read plan + principals', `${deduplicated.readSeconds.toFixed(2)} s`],
+    ['access matrix, de-duplicated', `${deduplicated.matrixSeconds.toFixed(2)} s`],
+    ['rules', `${deduplicated.rulesSeconds.toFixed(2)} s`],
+    ['report', `${deduplicated.reportSeconds.toFixed(2)} s`],
+    ['analysis total, de-duplicated', `${deduplicated.measuredSeconds.toFixed(2)} s`],
     [
-      'access matrix, without de-duplication',
+      'analysis total, without de-duplication',
       values.full
-        ? `${sampleSeconds.toFixed(2)} s (${noDedupStats.simulations} simulations)`
-        : `${(sampleSeconds * scale).toFixed(1)} s estimated (${sample} users measured: ${sampleSeconds.toFixed(2)} s, ${noDedupStats.simulations} simulations; x${scale.toFixed(2)})`,
+        ? `${without.measuredSeconds.toFixed(2)} s (${without.statistics.simulations} simulations)`
+        : `${without.seconds.toFixed(1)} s estimated (${without.sampledUsers} users measured: ${without.measuredSeconds.toFixed(2)} s, ${without.statistics.simulations} simulations, scaled to ${without.users})`,
     ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
-  console.log(`rule findings: ${findings.length}`);
+  console.log(`rule findings: ${deduplicated.findings}`);
 }
 
 if (require.main === module) {
