@@ -1,6 +1,7 @@
 import { AWS_LIMITS } from '../../model/limits';
 import { policySize } from '../../iam/policy-document';
-import { findingsOf, type Rule } from './rule';
+import type { PlannedGroup, PlannedRole } from '../plan-principals';
+import { findingsOf, type Finding, type Rule } from './rule';
 
 export const awsLimits: Rule = {
   id: 'CPA-LIM1',
@@ -11,7 +12,7 @@ export const awsLimits: Rule = {
   check(context) {
     const finding = findingsOf(this, context);
     const { env } = context;
-    const out = [];
+    const out: Finding[] = [];
     for (const policy of env.policies.values()) {
       const size = policySize(policy.text);
       if (policy.address.startsWith('aws_iam_policy.') && size > AWS_LIMITS.managedPolicySize) {
@@ -34,27 +35,22 @@ export const awsLimits: Rule = {
             `trust policy of ${role.name} is ${size} characters; the limit is ${AWS_LIMITS.trustPolicySize}`,
           ),
         );
-      const managed = role.policies.filter((p) => p.address.startsWith('aws_iam_policy.')).length;
-      if (managed > AWS_LIMITS.managedPoliciesPerRole)
+    }
+    // Groups and roles share the attachment quota check; only the limit differs.
+    const attachments = (holder: PlannedGroup | PlannedRole, limit: number) => {
+      const managed = holder.policies.filter((p) => p.address.startsWith('aws_iam_policy.')).length;
+      if (managed > limit) {
         out.push(
           finding(
-            role.address,
+            holder.address,
             'Attachments',
-            `${role.name} has ${managed} managed policies; the limit is ${AWS_LIMITS.managedPoliciesPerRole}`,
+            `${holder.name} has ${managed} managed policies; the limit is ${limit}`,
           ),
         );
-    }
-    for (const group of env.groups) {
-      const managed = group.policies.filter((p) => p.address.startsWith('aws_iam_policy.')).length;
-      if (managed > AWS_LIMITS.managedPoliciesPerGroup)
-        out.push(
-          finding(
-            group.address,
-            'Attachments',
-            `${group.name} has ${managed} managed policies; the limit is ${AWS_LIMITS.managedPoliciesPerGroup}`,
-          ),
-        );
-    }
+      }
+    };
+    for (const role of env.roles) attachments(role, AWS_LIMITS.managedPoliciesPerRole);
+    for (const group of env.groups) attachments(group, AWS_LIMITS.managedPoliciesPerGroup);
     for (const user of env.users) {
       if (user.groups.length > AWS_LIMITS.groupsPerUser)
         out.push(
