@@ -1,14 +1,20 @@
 /**
  * Who can do what, per environment: every principal x every declared pipeline, stage and approval action x
  * every CodePipeline action of the service reference, plus who can assume each cross-account role and what
- * the artifact bucket policies decide. Principals with identical policy sets are simulated once, so the
- * cost grows with distinct permission sets, not with people.
+ * the artifact bucket policies decide. Principals with identical policy sets are simulated once, and equal
+ * requests of different sets share one simulation (shared-decisions.ts), so the cost grows with distinct
+ * permission sets, not with people.
  */
 import { createHash } from 'node:crypto';
 import type { ActionCatalog, CodePipelineResourceType } from '../iam/action-catalog';
-import { actionMatches, resourceMatches } from '../iam/action-patterns';
 import type { AccessAnalysis } from './access-analysis';
 import { asList, statementsOf, type PlannedEnvironment, type PlannedPolicy, type PolicyJson } from './plan-principals';
+import {
+  applicableStatements,
+  mayDependOnPrincipal,
+  SharedDecisions,
+  type DecisionStatistics,
+} from './shared-decisions';
 import { simulate, type Decision } from './simulator';
 
 /** One (action, resource) cell of the matrix, with the key it is reported under. */
@@ -44,19 +50,24 @@ export interface EnvironmentAccess {
 }
 
 export interface MatrixOptions {
-  /** Simulate each distinct policy set once (default). Off: once per principal, for benchmarks. */
+  /**
+   * Simulate each distinct policy set once and equal requests once (default). Off: every request of every
+   * principal, for benchmarks.
+   */
   readonly dedupe?: boolean;
 }
 
-export interface MatrixStatistics {
+export interface MatrixStatistics extends DecisionStatistics {
   principals: number;
   permissionSets: number;
-  simulations: number;
+  /** Matrix cells looked at, once per permission set. */
+  cells: number;
+  /** Matrix cells no statement could apply to: implicit denies, not simulated. */
   skippedByPrefilter: number;
 }
 
 export function emptyStatistics(): MatrixStatistics {
-  return { principals: 0, permissionSets: 0, simulations: 0, skippedByPrefilter: 0 };
+  return { principals: 0, permissionSets: 0, cells: 0, simulations: 0, sharedCells: 0, skippedByPrefilter: 0 };
 }
 
 const SAMPLE_ACTION_TYPE = 'actiontype:Custom/Build/Example/1';
@@ -84,60 +95,50 @@ export function matrixTargets(env: PlannedEnvironment, catalog: ActionCatalog): 
 }
 
 /**
- * True when some statement could apply to the request (its action and its resource patterns both match).
- * Otherwise no statement applies and, CodePipeline having no resource policies, the answer is an implicit deny
- * without asking the simulator. An upper bound: NotAction/NotResource and policy variables always count as matching.
+ * Identical policy texts give identical decisions for `actions`, unless a statement that could apply to one of
+ * them has a condition or a policy variable (which may name the principal): then the principal is part of the key.
  */
-function mayApply(policies: readonly PlannedPolicy[], target: MatrixTarget): boolean {
-  return policies.some((p) =>
-    statementsOf(p.document).some(
-      (s) =>
-        (s.NotAction !== undefined || asList(s.Action).some((pattern) => actionMatches(pattern, target.action))) &&
-        (s.NotResource !== undefined ||
-          s.Resource === undefined ||
-          asList(s.Resource).some((pattern) => resourceMatches(pattern, target.resource))),
-    ),
-  );
-}
-
-/** Identical policy texts give identical CodePipeline decisions, unless a policy variable names the principal. */
-function permissionSetKey(arn: string, policies: readonly PlannedPolicy[]): string {
-  const texts = policies.map((p) => p.text).sort();
-  const personal = texts.some((t) => t.includes('${') && /codepipeline/i.test(t));
+function permissionSetKey(arn: string, policies: readonly PlannedPolicy[], actions: readonly string[]): string {
   return createHash('sha256')
-    .update(personal ? arn : '')
-    .update(texts.join('\u0000'))
+    .update(mayDependOnPrincipal(policies, actions) ? arn : '')
+    .update(
+      policies
+        .map((p) => p.text)
+        .sort()
+        .join('\u0000'),
+    )
     .digest('hex');
 }
 
 const strip = (action: string) => action.replace(/^codepipeline:/, '');
 
 async function principalMatrix(
-  analysis: AccessAnalysis,
+  decisions: SharedDecisions,
   principals: readonly { arn: string; via: string[]; policies: readonly PlannedPolicy[] }[],
   targets: readonly MatrixTarget[],
   options: MatrixOptions,
   stats: MatrixStatistics,
 ): Promise<Record<string, PrincipalAccess>> {
   const bySet = new Map<string, Promise<Record<string, string[]>>>();
+  const actions = [...new Set(targets.map((t) => t.action))];
   const out: Record<string, PrincipalAccess> = {};
   for (const principal of principals) {
-    const key = options.dedupe === false ? principal.arn : permissionSetKey(principal.arn, principal.policies);
+    const key = options.dedupe === false ? principal.arn : permissionSetKey(principal.arn, principal.policies, actions);
     let allowed = bySet.get(key);
     if (!allowed) {
       allowed = (async () => {
         const cells: Record<string, string[]> = {};
         for (const target of targets) {
-          if (!mayApply(principal.policies, target)) {
+          stats.cells++;
+          const applicable = applicableStatements(principal.policies, target.action, target.resource);
+          // No statement could apply: an implicit deny, CodePipeline having no resource policies.
+          if (applicable.reduced.length === 0) {
             stats.skippedByPrefilter++;
             continue;
           }
-          stats.simulations++;
-          const outcome = await analysis.evaluate(
-            { principal: principal.arn, action: target.action, resource: target.resource },
-            principal.policies,
-          );
-          if (outcome.decision === 'Allowed') (cells[target.key] ??= []).push(strip(target.action));
+          const request = { principal: principal.arn, action: target.action, resource: target.resource };
+          if ((await decisions.decide(request, principal.policies, applicable, key)) === 'Allowed')
+            (cells[target.key] ??= []).push(strip(target.action));
         }
         return cells;
       })();
@@ -171,31 +172,40 @@ function trustedAccounts(trust: PolicyJson): string[] {
 
 async function assumeRoleEdges(
   analysis: AccessAnalysis,
+  decisions: SharedDecisions,
   env: PlannedEnvironment,
 ): Promise<EnvironmentAccess['assumeRole']> {
   const edges: Record<string, Record<string, AssumeRoleDecision>> = {};
   for (const role of env.roles) {
-    const decisions: Record<string, AssumeRoleDecision> = {};
+    const byPrincipal: Record<string, AssumeRoleDecision> = {};
     for (const account of trustedAccounts(role.trust)) {
       const trusted = analysis.environments.find((e) => e.accountId === account);
       const principals = trusted
         ? trusted.users.map((u) => u.arn)
         : [`arn:${env.partition}:iam::${account === '*' ? '999999999999' : account}:root`];
       for (const arn of principals) {
+        const { policies } = analysis.principal(arn);
+        const applicable = applicableStatements(policies, 'sts:AssumeRole', role.arn);
+        const setKey = permissionSetKey(arn, policies, ['sts:AssumeRole']);
         const ask = (mfa: string) =>
-          analysis.evaluate({
-            principal: arn,
-            action: 'sts:AssumeRole',
-            resource: role.arn,
-            context: { 'aws:MultiFactorAuthPresent': mfa },
-          });
-        decisions[arn] = { withMfa: (await ask('true')).decision, withoutMfa: (await ask('false')).decision };
+          decisions.decide(
+            {
+              principal: arn,
+              action: 'sts:AssumeRole',
+              resource: role.arn,
+              context: { 'aws:MultiFactorAuthPresent': mfa },
+            },
+            policies,
+            applicable,
+            setKey,
+          );
+        byPrincipal[arn] = { withMfa: await ask('true'), withoutMfa: await ask('false') };
       }
     }
     edges[role.name] = Object.fromEntries(
-      Object.keys(decisions)
+      Object.keys(byPrincipal)
         .sort()
-        .map((k) => [k, decisions[k]]),
+        .map((k) => [k, byPrincipal[k]]),
     );
   }
   return edges;
@@ -231,7 +241,10 @@ const BUCKET_PROBES: readonly { name: string; action: string; object: boolean; c
   },
 ];
 
-async function bucketDecisions(env: PlannedEnvironment): Promise<EnvironmentAccess['artifactBuckets']> {
+async function bucketDecisions(
+  env: PlannedEnvironment,
+  stats: MatrixStatistics,
+): Promise<EnvironmentAccess['artifactBuckets']> {
   const out: Record<string, Record<string, Decision>> = {};
   const probe = `arn:${env.partition}:iam::${env.accountId}:role/codepipeline-access-probe`;
   const allowS3 = {
@@ -242,6 +255,7 @@ async function bucketDecisions(env: PlannedEnvironment): Promise<EnvironmentAcce
     const decisions: Record<string, Decision> = {};
     const bucketArn = `arn:${env.partition}:s3:::${bucket.bucket}`;
     for (const p of BUCKET_PROBES) {
+      stats.simulations++;
       const outcome = await simulate({
         principalArn: probe,
         action: p.action,
@@ -254,6 +268,7 @@ async function bucketDecisions(env: PlannedEnvironment): Promise<EnvironmentAcce
       decisions[p.name] = outcome.decision;
     }
     for (const role of env.roles) {
+      stats.simulations++;
       const outcome = await simulate({
         principalArn: role.arn,
         action: 's3:GetObject',
@@ -279,6 +294,7 @@ export async function environmentAccess(
   stats: MatrixStatistics = emptyStatistics(),
 ): Promise<EnvironmentAccess> {
   const targets = matrixTargets(env, catalog);
+  const decisions = new SharedDecisions(analysis, stats, options.dedupe !== false);
   const principals = [
     ...env.users.map((u) => ({ arn: u.arn, via: u.groups.map((g) => `group/${g}`), policies: u.policies })),
     ...env.roles.map((r) => ({
@@ -291,9 +307,9 @@ export async function environmentAccess(
     environment: env.name,
     accountId: env.accountId,
     region: env.region,
-    principals: await principalMatrix(analysis, principals, targets, options, stats),
-    assumeRole: await assumeRoleEdges(analysis, env),
-    artifactBuckets: await bucketDecisions(env),
+    principals: await principalMatrix(decisions, principals, targets, options, stats),
+    assumeRole: await assumeRoleEdges(analysis, decisions, env),
+    artifactBuckets: await bucketDecisions(env, stats),
   };
 }
 

@@ -52,7 +52,6 @@ async function main(): Promise<void> {
 
   const deduplicated = await timeAnalysis(files, env, { dedupe: true });
   const stats = deduplicated.statistics;
-  const cells = stats.simulations + stats.skippedByPrefilter;
   // Without de-duplication: a sample of users, each simulated on its own, scaled (unless --full).
   const sample = values.full ? size.people : Math.min(Number(values.sample), size.people);
   const without = await timeAnalysis(files, env, { dedupe: false, sample });
@@ -62,11 +61,11 @@ async function main(): Promise<void> {
     ['distinct permission sets', `${stats.permissionSets}`],
     [
       'matrix cells per permission set',
-      `${Math.round(cells / Math.max(stats.permissionSets, 1))} (all 44 actions x pipelines, stages, approval actions)`,
+      `${Math.round(stats.cells / Math.max(stats.permissionSets, 1))} (all 44 actions x pipelines, stages, approval actions)`,
     ],
     [
       'simulations (with de-duplication)',
-      `${stats.simulations} (+${stats.skippedByPrefilter} cells no statement could match)`,
+      `${stats.simulations} (+${stats.sharedCells} requests answered by an equal one, +${stats.skippedByPrefilter} cells no statement could match)`,
     ],
     ['read plan + principals', `${deduplicated.readSeconds.toFixed(2)} s`],
     ['access matrix, de-duplicated', `${deduplicated.matrixSeconds.toFixed(2)} s`],

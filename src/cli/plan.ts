@@ -189,7 +189,7 @@ async function main(): Promise<number> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const s = result.statistics;
   console.log(
-    `Analysed ${s.principals} principals (${s.permissionSets} distinct permission sets, ${s.simulations} simulations).`,
+    `Analysed ${s.principals} principals (${s.permissionSets} distinct permission sets, ${s.simulations} simulations, ${s.sharedCells} requests answered by an equal one).`,
   );
   for (const f of result.findings)
     console.log(`${f.severity.toUpperCase()} ${f.ruleId} [${f.environment}] ${f.target} ${f.detail}: ${f.message}`);

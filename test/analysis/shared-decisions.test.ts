@@ -1,0 +1,82 @@
+/**
+ * Sharing simulations between principals (identical permission sets, equal requests) must never change an answer:
+ * each case compares the shared analysis with one that simulates every request of every principal on its own.
+ */
+import { AccessAnalysis } from '../../src/analysis/access-analysis';
+import { emptyStatistics, environmentAccess } from '../../src/analysis/access-matrix';
+import { analyzePlans, type AnalysisResult } from '../../src/analysis/analyze';
+import { loadAccessConfig } from '../../src/config/load';
+import { loadActionCatalog } from '../../src/iam/action-catalog';
+import { EXAMPLE_ENVIRONMENTS, PlanEdit } from '../helpers/plan-mutations';
+import { PLAN_FIXTURES, readPlan } from '../helpers/plans';
+
+const PIPELINE = 'arn:aws:codepipeline:us-east-2:111222333444:MyFirstPipeline';
+const doc = (...statements: object[]) => ({ Version: '2012-10-17', Statement: statements });
+
+/** Prod edited so that mina has exactly jin's groups, plus `extra` on their shared group. */
+function twinsInProd(extra: object): PlanEdit {
+  return new PlanEdit('prod')
+    .membership('mina', ['codepipeline-access-self-service', 'helprr-backend-developer-group'])
+    .policy('extra', extra)
+    .attachToGroup('helprr-backend-developer-group', 'extra');
+}
+
+async function bothWays(edit: PlanEdit): Promise<{ shared: AnalysisResult; alone: AnalysisResult }> {
+  const plans = EXAMPLE_ENVIRONMENTS.map((name) => ({
+    name,
+    plan: name === 'prod' ? edit.view() : readPlan('example', name),
+  }));
+  return { shared: await analyzePlans(plans), alone: await analyzePlans(plans, [], { dedupe: false }) };
+}
+
+const prodPrincipals = (r: AnalysisResult) => r.access.find((a) => a.environment === 'prod')?.principals ?? {};
+
+test('a condition on who asks keeps principals with identical policies apart', async () => {
+  const { shared, alone } = await bothWays(
+    twinsInProd(
+      doc({
+        Effect: 'Allow',
+        // Two actions: whatever a set's first simulation is, the other one must not be borrowed either.
+        Action: ['codepipeline:DeletePipeline', 'codepipeline:UpdatePipeline'],
+        Resource: PIPELINE,
+        Condition: { StringEquals: { 'aws:username': 'jin' } },
+      }),
+    ),
+  );
+  expect(prodPrincipals(shared)['user/jin'].allowed.MyFirstPipeline).toEqual(
+    expect.arrayContaining(['DeletePipeline', 'UpdatePipeline']),
+  );
+  expect(prodPrincipals(shared)['user/mina'].allowed.MyFirstPipeline).not.toContain('DeletePipeline');
+  expect(prodPrincipals(shared)['user/mina'].allowed.MyFirstPipeline).not.toContain('UpdatePipeline');
+  expect(shared.access).toEqual(alone.access);
+});
+
+test('a set the simulator refuses (an invalid policy) neither borrows nor lends answers', async () => {
+  // mina's extra policy is invalid (no such effect); jin, with the same statements otherwise, is unaffected.
+  const edit = new PlanEdit('prod')
+    .membership('mina', ['codepipeline-access-self-service', 'helprr-backend-developer-group'])
+    .policy('broken', doc({ Effect: 'Perhaps', Action: 'codepipeline:GetPipeline', Resource: PIPELINE }))
+    .attachToUser('mina', 'broken');
+  const { shared, alone } = await bothWays(edit);
+  expect(prodPrincipals(shared)['user/mina'].allowed).toEqual({});
+  expect(prodPrincipals(shared)['user/jin'].allowed.MyFirstPipeline).toContain('GetPipeline');
+  expect(shared.access).toEqual(alone.access);
+});
+
+test('on the larger fixture, equal requests share simulations and every answer stays the same', async () => {
+  const fixture = PLAN_FIXTURES.find((f) => f.name === 'large');
+  if (!fixture) throw new Error('no large fixture');
+  const { model } = await loadAccessConfig(fixture.configFile);
+  const analysis = new AccessAnalysis(model.environments.map(({ name }) => ({ name, plan: readPlan('large', name) })));
+  // The second environment: its matrix and its role, which the first environment's people may assume.
+  const env = analysis.environments[1];
+  const catalog = await loadActionCatalog();
+  const sharedStats = emptyStatistics();
+  const aloneStats = emptyStatistics();
+  const shared = await environmentAccess(analysis, env, catalog, {}, sharedStats);
+  const alone = await environmentAccess(analysis, env, catalog, { dedupe: false }, aloneStats);
+  expect(shared).toEqual(alone);
+  expect(Object.keys(shared.assumeRole).length).toBeGreaterThan(0);
+  expect(sharedStats.sharedCells).toBeGreaterThan(0);
+  expect(sharedStats.simulations).toBeLessThan(aloneStats.simulations / 3);
+});
