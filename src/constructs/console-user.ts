@@ -31,17 +31,19 @@ export class ConsoleUser extends Construct {
       tags: Object.keys(user.tags).length > 0 ? { ...user.tags } : undefined,
     });
     this.user.overrideLogicalId(resourceName(user.name));
+    // One reference token for both uses: each read of `.name` makes a new one (with a stack trace).
+    const userName = this.user.name;
 
     // Not aws_iam_group_membership: that one is exclusive and fights memberships made elsewhere.
     const membership = new IamUserGroupMembership(this, 'groups', {
-      user: this.user.name,
+      user: userName,
       groups: user.groups.map((g) => props.groupNames.get(g) ?? g),
     });
     membership.overrideLogicalId(resourceName(user.name));
 
     if (user.console) {
       this.loginProfile = new IamUserLoginProfile(this, 'login', {
-        user: this.user.name,
+        user: userName,
         passwordResetRequired: user.console.passwordResetRequired,
         passwordLength: props.passwordLength,
         pgpKey: user.console.pgpKey,

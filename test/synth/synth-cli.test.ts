@@ -69,7 +69,7 @@ test("re-synth keeps each stack's .terraform cache, so cdktf diff does not re-in
   expect(readFileSync(join(outdir, 'stacks', 'prod', '.terraform', 'marker'), 'utf8')).toBe('cache');
 });
 
-test("skipping cdktf's cross-stack preparing pass changes no byte of the output", async () => {
+test("skipping cdktf's preparing pass and second resolve pass changes no byte of the output", async () => {
   const { App } = await import('cdktf');
   const { EnvironmentStack } = await import('../../stacks/environment-stack');
   const { loadAccessConfigText } = await import('../../src/config/load');
@@ -79,10 +79,10 @@ test("skipping cdktf's cross-stack preparing pass changes no byte of the output"
     ['large', generateConfig(LARGE_TEST_CONFIG)],
   ] as const) {
     const { model } = await loadAccessConfigText(`${name}.yaml`, text);
-    const trees = [false, true].map((fullPrepare) => {
-      const outdir = join(workdir, `${name}-prepare-${fullPrepare}`);
+    const trees = [false, true].map((cdktfPasses) => {
+      const outdir = join(workdir, `${name}-cdktf-passes-${cdktfPasses}`);
       const app = new App({ outdir, stackTraces: false });
-      for (const environment of model.environments) new EnvironmentStack(app, { environment, fullPrepare });
+      for (const environment of model.environments) new EnvironmentStack(app, { environment, cdktfPasses });
       app.synth();
       return readTree(outdir);
     });
