@@ -6,6 +6,7 @@ import { loadAccessConfig } from '../config/load';
 import type { AccessConfig } from '../config/schema';
 import type { AccessModel } from '../model/types';
 import { writeAtomically } from './atomic-outdir';
+import { withoutTokenCreationStacks } from './token-stacks';
 
 export interface SynthResult {
   readonly model: AccessModel;
@@ -21,8 +22,10 @@ export async function synthesize(configFile: string, outdir: string): Promise<Sy
   writeAtomically(outdir, (stagingDir) => {
     // Stack traces only feed cdktf's per-construct debug metadata; capturing them costs a third of synth time at scale.
     const app = new App({ outdir: stagingDir, stackTraces: false });
-    for (const environment of model.environments) new EnvironmentStack(app, { environment });
-    app.synth();
+    withoutTokenCreationStacks(() => {
+      for (const environment of model.environments) new EnvironmentStack(app, { environment });
+      app.synth();
+    });
   });
   return { model, suppressions: config.suppressions, stacksDir: join(resolve(outdir), 'stacks') };
 }
