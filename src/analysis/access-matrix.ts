@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { ActionCatalog, CodePipelineResourceType } from '../iam/action-catalog';
 import type { AccessAnalysis } from './access-analysis';
+import type { DecisionCache } from './decision-cache';
 import { asList, statementsOf, type PlannedEnvironment, type PlannedPolicy, type PolicyJson } from './plan-principals';
 import {
   applicableStatements,
@@ -55,6 +56,8 @@ export interface MatrixOptions {
    * principal, for benchmarks.
    */
   readonly dedupe?: boolean;
+  /** Decisions of earlier runs to reuse, and to add this run's to (with de-duplication only). */
+  readonly cache?: DecisionCache;
 }
 
 export interface MatrixStatistics extends DecisionStatistics {
@@ -67,7 +70,15 @@ export interface MatrixStatistics extends DecisionStatistics {
 }
 
 export function emptyStatistics(): MatrixStatistics {
-  return { principals: 0, permissionSets: 0, cells: 0, simulations: 0, sharedCells: 0, skippedByPrefilter: 0 };
+  return {
+    principals: 0,
+    permissionSets: 0,
+    cells: 0,
+    simulations: 0,
+    sharedCells: 0,
+    cachedDecisions: 0,
+    skippedByPrefilter: 0,
+  };
 }
 
 const SAMPLE_ACTION_TYPE = 'actiontype:Custom/Build/Example/1';
@@ -294,7 +305,7 @@ export async function environmentAccess(
   stats: MatrixStatistics = emptyStatistics(),
 ): Promise<EnvironmentAccess> {
   const targets = matrixTargets(env, catalog);
-  const decisions = new SharedDecisions(analysis, stats, options.dedupe !== false);
+  const decisions = new SharedDecisions(analysis, stats, options.dedupe !== false, options.cache);
   const principals = [
     ...env.users.map((u) => ({ arn: u.arn, via: u.groups.map((g) => `group/${g}`), policies: u.policies })),
     ...env.roles.map((r) => ({

@@ -19,12 +19,15 @@
 import { actionMatches, resourceMatches } from '../iam/action-patterns';
 import type { AccessAnalysis, AccessRequest } from './access-analysis';
 import { asList, statementsOf, type PlannedPolicy, type PolicyJson } from './plan-principals';
+import type { DecisionCache } from './decision-cache';
 import type { Decision } from './simulator';
 
 export interface DecisionStatistics {
   simulations: number;
   /** Requests answered by the simulation of an equal request. */
   sharedCells: number;
+  /** Requests answered from the decisions of earlier runs (DecisionCache). */
+  cachedDecisions: number;
 }
 
 interface PreparedStatement {
@@ -114,7 +117,10 @@ function sameForEveryone(policy: PolicyJson, contextKeys: ReadonlySet<string>): 
 /** Context every request carries (AccessAnalysis.evaluate), apart from aws:username, which names the principal. */
 const CONSTANT_CONTEXT = ['aws:securetransport'];
 
-/** The decisions of one analysis, shared between equal requests; with `share` off, every request is simulated. */
+/**
+ * The decisions of one analysis, shared between equal requests and, given a cache, with earlier runs; with
+ * `share` off, every request is simulated.
+ */
 export class SharedDecisions {
   private readonly decisions = new Map<string, Promise<Decision>>();
   /** Permission set -> whether the simulator accepts its policies (it refuses every request otherwise). */
@@ -124,6 +130,7 @@ export class SharedDecisions {
     private readonly analysis: AccessAnalysis,
     private readonly stats: DecisionStatistics,
     private readonly share: boolean,
+    private readonly cache?: DecisionCache,
   ) {}
 
   /**
@@ -136,20 +143,34 @@ export class SharedDecisions {
     applicable: ApplicableStatements,
     setKey: string,
   ): Promise<Decision> {
+    if (!this.share) return this.simulate(request, policies);
+    if (!this.acceptedSets.has(setKey) && this.cache?.isAccepted(setKey)) this.acceptedSets.set(setKey, true);
     const accepted = this.acceptedSets.get(setKey);
-    if (!this.share || accepted === false) return this.simulate(request, policies);
+    if (accepted === false) return this.simulate(request, policies);
     const key = this.key(request, applicable);
     let decision = accepted ? this.decisions.get(key) : undefined;
     if (decision) {
       this.stats.sharedCells++;
       return decision;
     }
+    const cached = accepted ? this.cache?.get(key) : undefined;
+    if (cached) {
+      this.stats.cachedDecisions++;
+      decision = Promise.resolve(cached);
+      this.decisions.set(key, decision);
+      return decision;
+    }
     this.stats.simulations++;
-    const outcome = this.analysis.evaluate(request, policies);
-    decision = outcome.then((o) => o.decision);
-    if (accepted === undefined) this.acceptedSets.set(setKey, (await outcome).error === undefined);
-    if (this.acceptedSets.get(setKey)) this.decisions.set(key, decision);
-    return decision;
+    const outcome = await this.analysis.evaluate(request, policies);
+    if (accepted === undefined) {
+      this.acceptedSets.set(setKey, outcome.error === undefined);
+      if (outcome.error === undefined) this.cache?.accept(setKey);
+    }
+    if (this.acceptedSets.get(setKey)) {
+      this.decisions.set(key, Promise.resolve(outcome.decision));
+      this.cache?.set(key, outcome.decision);
+    }
+    return outcome.decision;
   }
 
   private async simulate(request: AccessRequest, policies: readonly PlannedPolicy[]): Promise<Decision> {

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { analyzePlans } from '../analysis/analyze';
+import { ANALYSIS_CACHE_DIR, DecisionCache } from '../analysis/decision-cache';
 import { readPlanFiles } from '../analysis/plan-files';
 import { renderAccessMatrix } from '../analysis/report';
 import { configFileFromEnv, loadAccessConfig } from '../config/load';
@@ -19,7 +20,9 @@ async function main(): Promise<number> {
     console.error(`no plans in ${values.plans}/ for ${names.join(', ')}: run npm run plan first`);
     return 1;
   }
-  const result = await analyzePlans(files, config.suppressions);
+  const cache = DecisionCache.open(ANALYSIS_CACHE_DIR);
+  const result = await analyzePlans(files, config.suppressions, { cache });
+  cache.save();
   process.stdout.write(renderAccessMatrix(result.access));
   const missing = names.filter((n) => !files.some((f) => f.name === n));
   if (missing.length > 0) console.error(`not planned yet: ${missing.join(', ')} (run npm run plan)`);

@@ -12,6 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderEnvironmentAccess } from '../analysis/access-matrix';
 import { analyzePlans } from '../analysis/analyze';
+import { ANALYSIS_CACHE_DIR, DecisionCache } from '../analysis/decision-cache';
 import { accessFileName, readPlanFiles, SUMMARY_FILE } from '../analysis/plan-files';
 import { renderSummary, type ReportSide } from '../analysis/report';
 import { configFileFromEnv } from '../config/load';
@@ -21,8 +22,8 @@ import { PlanFailures, planEnvironments, planFileNames, settingsFromEnv, type Pr
 import { writeFilesAtomically } from '../synth/atomic-files';
 import { outdirFromEnv, synthesize } from '../synth/synthesize';
 
-const USAGE = 'usage: npm run plan [-- --env <environment> ...] [--out <dir>] [--base <git ref>]';
-const CACHE = '.cache/terraform';
+const USAGE = 'usage: npm run plan [-- --env <environment> ...] [--out <dir>] [--base <git ref>] [--no-cache]';
+const TERRAFORM_CACHE = '.cache/terraform';
 
 function describeCounts(c: ChangeCounts): string {
   return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete`;
@@ -88,6 +89,7 @@ async function planBase(
   text: string | undefined,
   configFile: string,
   environments: readonly string[] | undefined,
+  cache: DecisionCache | undefined,
 ): Promise<ReportSide | undefined> {
   const dir = resolve('.cache', 'base');
   rmSync(join(dir, 'tfplans'), { recursive: true, force: true });
@@ -104,12 +106,15 @@ async function planBase(
     environments: names,
     stacksDir,
     outputDir: join(dir, 'tfplans'),
-    cacheDir: CACHE,
+    cacheDir: TERRAFORM_CACHE,
     terraform: settingsFromEnv(),
     onProgress: reporter('base:'),
   });
   const files = readPlanFiles(join(dir, 'tfplans'), names);
-  return { result: await analyzePlans(files, suppressions), planText: new Map(files.map((f) => [f.name, f.text])) };
+  return {
+    result: await analyzePlans(files, suppressions, { cache }),
+    planText: new Map(files.map((f) => [f.name, f.text])),
+  };
 }
 
 async function main(): Promise<number> {
@@ -120,6 +125,7 @@ async function main(): Promise<number> {
         env: { type: 'string', multiple: true },
         out: { type: 'string', default: 'tfplans' },
         base: { type: 'string' },
+        'no-cache': { type: 'boolean' },
         help: { type: 'boolean' },
       },
       allowPositionals: false,
@@ -143,17 +149,18 @@ async function main(): Promise<number> {
   }
   const environments = args.env ? known.filter((e) => args.env?.includes(e)) : known;
   const baseText = args.base ? configAtRef(args.base, configFile) : undefined;
+  const cache = args['no-cache'] ? undefined : DecisionCache.open(ANALYSIS_CACHE_DIR);
 
   const [plans, base] = await Promise.all([
     planEnvironments({
       environments,
       stacksDir,
       outputDir: args.out,
-      cacheDir: CACHE,
+      cacheDir: TERRAFORM_CACHE,
       terraform: settingsFromEnv(),
       onProgress: reporter(''),
     }),
-    args.base ? planBase(args.base, baseText, configFile, args.env) : Promise.resolve(undefined),
+    args.base ? planBase(args.base, baseText, configFile, args.env, cache) : Promise.resolve(undefined),
   ]);
 
   // Cross-account access needs every environment's plan: the ones planned now are in memory, the others come
@@ -168,7 +175,8 @@ async function main(): Promise<number> {
       known.filter((e) => !fresh.has(e)),
     ),
   ].sort((a, b) => known.indexOf(a.name) - known.indexOf(b.name));
-  const result = await analyzePlans(files, suppressions);
+  const result = await analyzePlans(files, suppressions, { cache });
+  cache?.save();
   const head: ReportSide = { result, planText: new Map(files.map((f) => [f.name, f.text])) };
   const written = writeFilesAtomically(args.out, [
     ...result.access.map((a) => [accessFileName(a.environment), renderEnvironmentAccess(a)] as const),
@@ -189,7 +197,7 @@ async function main(): Promise<number> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const s = result.statistics;
   console.log(
-    `Analysed ${s.principals} principals (${s.permissionSets} distinct permission sets, ${s.simulations} simulations, ${s.sharedCells} requests answered by an equal one).`,
+    `Analysed ${s.principals} principals (${s.permissionSets} distinct permission sets, ${s.simulations} simulations, ${s.sharedCells} requests answered by an equal one, ${s.cachedDecisions} by earlier runs).`,
   );
   for (const f of result.findings)
     console.log(`${f.severity.toUpperCase()} ${f.ruleId} [${f.environment}] ${f.target} ${f.detail}: ${f.message}`);

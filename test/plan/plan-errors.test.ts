@@ -108,7 +108,8 @@ describe('provider source', () => {
 describe('the plan CLI', () => {
   test('--env plans one environment, and an unchanged config gives byte-identical plan files', async () => {
     const out = join(workdir, 'cli-dev');
-    const result = await runPlanCli(['--env', 'dev', '--out', out], {
+    // --no-cache: every decision simulated again must equal the global setup's (which could use the cache).
+    const result = await runPlanCli(['--env', 'dev', '--out', out, '--no-cache'], {
       CDKTF_OUTDIR: join(TEST_PLANS_DIR, 'cli-dev-synth'),
     });
     expect(result.stderr).toBe('');
@@ -119,6 +120,10 @@ describe('the plan CLI', () => {
       expect(readFileSync(join(out, file), 'utf8')).toBe(readFileSync(join(fixturePlansDir('example'), file), 'utf8'));
     }
     expect(readFileSync(join(out, 'dev.plan.json'), 'utf8')).not.toContain('"timestamp"');
+    expect(result.stdout).toMatch(/simulations, \d+ requests answered by an equal one, 0 by earlier runs\)/);
+    expect(readFileSync(join(out, 'dev.access.json'), 'utf8')).toBe(
+      readFileSync(join(fixturePlansDir('example'), 'dev.access.json'), 'utf8'),
+    );
   }, 120_000);
 
   test('an unknown environment is refused with the allowed names', async () => {

@@ -32,3 +32,9 @@ test('posts tfplans/SUMMARY.md as one comment, found by its marker and updated i
   expect(script).toContain('updateComment');
   expect(script).toContain('createComment');
 });
+
+test('keeps the analysis decisions of earlier runs between runs', () => {
+  const cache = steps.find((s) => s.uses?.startsWith('actions/cache'));
+  expect(cache?.with?.path).toBe('.cache/analysis');
+  expect(cache?.with?.['restore-keys']).toBe('access-analysis-');
+});

@@ -1,0 +1,72 @@
+/**
+ * Decisions kept between runs: a warm run answers from the cache and gives exactly the cold run's result;
+ * refused permission sets are never trusted from it; a damaged file or another version's file is not used.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzePlans, type AnalysisResult } from '../../src/analysis/analyze';
+import { DecisionCache } from '../../src/analysis/decision-cache';
+import { EXAMPLE_ENVIRONMENTS, PlanEdit } from '../helpers/plan-mutations';
+import { readPlan } from '../helpers/plans';
+
+const examplePlans = () => EXAMPLE_ENVIRONMENTS.map((name) => ({ name, plan: readPlan('example', name) }));
+const same = (r: AnalysisResult) => ({ access: r.access, findings: r.findings });
+
+async function twice(dir: string, plans = examplePlans()) {
+  const cold = DecisionCache.open(dir);
+  const first = await analyzePlans(plans, [], { cache: cold });
+  cold.save();
+  const second = await analyzePlans(plans, [], { cache: DecisionCache.open(dir) });
+  return { first, second };
+}
+
+test('a warm run answers from the cache and gives the cold result exactly', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'decisions-'));
+  const { first, second } = await twice(dir);
+  const uncached = await analyzePlans(examplePlans());
+  expect(same(first)).toEqual(same(uncached));
+  expect(same(second)).toEqual(same(uncached));
+  expect(first.statistics.cachedDecisions).toBe(0);
+  expect(second.statistics.cachedDecisions).toBeGreaterThan(50);
+  // What is left are the bucket probes, which are few and not cached.
+  expect(second.statistics.simulations).toBeLessThan(first.statistics.simulations / 10);
+  expect(readdirSync(dir)).toEqual([expect.stringMatching(/^decisions-[0-9a-f]{16}\.json$/)]);
+});
+
+test('a permission set the simulator refuses is not trusted from a warm cache either', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'decisions-'));
+  const edit = new PlanEdit('prod')
+    .membership('mina', ['codepipeline-access-self-service', 'helprr-backend-developer-group'])
+    .policy('broken', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Perhaps', Action: 'codepipeline:GetPipeline', Resource: '*' }],
+    })
+    .attachToUser('mina', 'broken');
+  const plans = EXAMPLE_ENVIRONMENTS.map((name) => ({
+    name,
+    plan: name === 'prod' ? edit.view() : readPlan('example', name),
+  }));
+  const { first, second } = await twice(dir, plans);
+  const mina = (r: AnalysisResult) => r.access.find((a) => a.environment === 'prod')?.principals['user/mina'];
+  expect(mina(first)?.allowed).toEqual({});
+  expect(mina(second)?.allowed).toEqual({});
+  expect(same(second)).toEqual(same(first));
+});
+
+test("a damaged file is ignored and replaced; another version's file is removed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'decisions-'));
+  const cache = DecisionCache.open(dir);
+  await analyzePlans(examplePlans(), [], { cache });
+  cache.save();
+  const [file] = readdirSync(dir);
+  writeFileSync(join(dir, file), '{"format": 1, "decisions": {"x": ');
+  writeFileSync(join(dir, 'decisions-0000000000000000.json'), '{}');
+  const damaged = DecisionCache.open(dir);
+  const result = await analyzePlans(examplePlans(), [], { cache: damaged });
+  expect(result.statistics.cachedDecisions).toBe(0);
+  expect(same(result)).toEqual(same(await analyzePlans(examplePlans())));
+  damaged.save();
+  expect(readdirSync(dir)).toEqual([file]);
+  expect(() => JSON.parse(readFileSync(join(dir, file), 'utf8'))).not.toThrow();
+});
