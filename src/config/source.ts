@@ -5,7 +5,7 @@
  * there is something to report. A test holds both parsers to the same data on every config the tests use.
  */
 import { readFileSync } from 'node:fs';
-import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
+import { CORE_SCHEMA, load, YAMLException } from './js-yaml';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError, formatPath, type ConfigPath, type ConfigProblem } from './problems';
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORE_SCHEMA, load } from 'js-yaml';
+import { CORE_SCHEMA, load } from '../../src/config/js-yaml';
 import { parseDocument } from 'yaml';
 import { generateConfig, LARGE_TEST_CONFIG } from '../../src/fixtures/generate-config';
 import { parseConfigSource } from '../../src/config/source';
