@@ -10,7 +10,7 @@ import {
   type PlannedPolicy,
   type PolicyJson,
 } from './plan-principals';
-import { simulate, type SimulationOutcome } from './simulator';
+import { decideUnchecked, simulate, type Decision, type SimulationOutcome, type SimulationRequest } from './simulator';
 
 export interface AccessRequest {
   /** A full ARN: `arn:aws:iam::111222333444:user/jin`. */
@@ -95,12 +95,21 @@ export class AccessAnalysis {
   }
 
   evaluate(request: AccessRequest, policies?: readonly PlannedPolicy[]): Promise<SimulationOutcome> {
+    return simulate(this.simulationRequest(request, policies));
+  }
+
+  /** The decision only, without the simulator's input checks: see decideUnchecked for when that is sound. */
+  decideUnchecked(request: AccessRequest, policies: readonly PlannedPolicy[]): Decision {
+    return decideUnchecked(this.simulationRequest(request, policies));
+  }
+
+  private simulationRequest(request: AccessRequest, policies?: readonly PlannedPolicy[]): SimulationRequest {
     const principal = this.principal(request.principal);
     const principalAccount = ARN.exec(request.principal)?.[4] ?? '';
     const target = this.resourceContext(request.action, request.resource, principalAccount);
     const context: Record<string, string | readonly string[]> = { 'aws:SecureTransport': 'true' };
     if (principal.kind === 'user') context['aws:username'] = request.principal.split('/').pop() ?? '';
-    return simulate({
+    return {
       principalArn: request.principal,
       action: request.action,
       resourceArn: request.resource,
@@ -108,6 +117,6 @@ export class AccessAnalysis {
       identityPolicies: (policies ?? principal.policies).map((p) => ({ name: p.name, document: p.document })),
       resourcePolicy: target.policy,
       context: { ...context, ...(request.context ?? {}) },
-    });
+    };
   }
 }

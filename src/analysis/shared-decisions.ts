@@ -147,7 +147,7 @@ export class SharedDecisions {
     if (!this.acceptedSets.has(setKey) && this.cache?.isAccepted(setKey)) this.acceptedSets.set(setKey, true);
     const accepted = this.acceptedSets.get(setKey);
     if (accepted === false) return this.simulate(request, policies);
-    const key = this.key(request, applicable);
+    const { key, resourcePolicy } = this.describe(request, applicable);
     let decision = accepted ? this.decisions.get(key) : undefined;
     if (decision) {
       this.stats.sharedCells++;
@@ -161,16 +161,24 @@ export class SharedDecisions {
       return decision;
     }
     this.stats.simulations++;
-    const outcome = await this.analysis.evaluate(request, policies);
-    if (accepted === undefined) {
-      this.acceptedSets.set(setKey, outcome.error === undefined);
-      if (outcome.error === undefined) this.cache?.accept(setKey);
+    let result: Decision;
+    if (accepted && !resourcePolicy) {
+      // The set's policies passed the simulator's checks on its first request; CodePipeline resources fit their
+      // actions by construction. (The unchecked path cannot take a resource policy.)
+      result = this.analysis.decideUnchecked(request, policies);
+    } else {
+      const outcome = await this.analysis.evaluate(request, policies);
+      result = outcome.decision;
+      if (accepted === undefined) {
+        this.acceptedSets.set(setKey, outcome.error === undefined);
+        if (outcome.error === undefined) this.cache?.accept(setKey);
+      }
     }
     if (this.acceptedSets.get(setKey)) {
-      this.decisions.set(key, Promise.resolve(outcome.decision));
-      this.cache?.set(key, outcome.decision);
+      this.decisions.set(key, Promise.resolve(result));
+      this.cache?.set(key, result);
     }
-    return outcome.decision;
+    return result;
   }
 
   private async simulate(request: AccessRequest, policies: readonly PlannedPolicy[]): Promise<Decision> {
@@ -178,19 +186,23 @@ export class SharedDecisions {
     return (await this.analysis.evaluate(request, policies)).decision;
   }
 
-  private key(request: AccessRequest, applicable: ApplicableStatements): string {
+  private describe(
+    request: AccessRequest,
+    applicable: ApplicableStatements,
+  ): { key: string; resourcePolicy?: PolicyJson } {
     const context = Object.entries(request.context ?? {}).sort(([a], [b]) => a.localeCompare(b));
     const account = request.principal.split(':')[4] ?? '';
     const resourcePolicy = this.analysis.resourceContext(request.action, request.resource, account).policy;
     const contextKeys = new Set([...CONSTANT_CONTEXT, ...context.map(([k]) => k.toLowerCase())]);
     const personal =
       applicable.personal || (resourcePolicy !== undefined && !sameForEveryone(resourcePolicy, contextKeys));
-    return JSON.stringify([
+    const key = JSON.stringify([
       personal ? request.principal : account,
       request.action,
       request.resource,
       context,
       applicable.reduced,
     ]);
+    return { key, resourcePolicy };
   }
 }

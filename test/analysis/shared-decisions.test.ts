@@ -3,7 +3,8 @@
  * each case compares the shared analysis with one that simulates every request of every principal on its own.
  */
 import { AccessAnalysis } from '../../src/analysis/access-analysis';
-import { emptyStatistics, environmentAccess } from '../../src/analysis/access-matrix';
+import { emptyStatistics, environmentAccess, matrixTargets } from '../../src/analysis/access-matrix';
+import { applicableStatements } from '../../src/analysis/shared-decisions';
 import { analyzePlans, type AnalysisResult } from '../../src/analysis/analyze';
 import { loadAccessConfig } from '../../src/config/load';
 import { loadActionCatalog } from '../../src/iam/action-catalog';
@@ -79,4 +80,34 @@ test('on the larger fixture, equal requests share simulations and every answer s
   expect(Object.keys(shared.assumeRole).length).toBeGreaterThan(0);
   expect(sharedStats.sharedCells).toBeGreaterThan(0);
   expect(sharedStats.simulations).toBeLessThan(aloneStats.simulations / 3);
+});
+
+test("the unchecked decision equals the checked simulation's on every matrix request of both plan fixtures", async () => {
+  const catalog = await loadActionCatalog();
+  let compared = 0;
+  for (const fixture of PLAN_FIXTURES) {
+    const { model } = await loadAccessConfig(fixture.configFile);
+    const analysis = new AccessAnalysis(
+      model.environments.map(({ name }) => ({ name, plan: readPlan(fixture.name, name) })),
+    );
+    for (const env of analysis.environments) {
+      const seen = new Set<string>();
+      for (const principal of [...env.users, ...env.roles]) {
+        const set = principal.policies
+          .map((p) => p.text)
+          .sort()
+          .join('\u0000');
+        if (seen.has(set)) continue;
+        seen.add(set);
+        for (const target of matrixTargets(env, catalog)) {
+          if (applicableStatements(principal.policies, target.action, target.resource).reduced.length === 0) continue;
+          const request = { principal: principal.arn, action: target.action, resource: target.resource };
+          const checked = await analysis.evaluate(request, principal.policies);
+          expect([request, analysis.decideUnchecked(request, principal.policies)]).toEqual([request, checked.decision]);
+          compared++;
+        }
+      }
+    }
+  }
+  expect(compared).toBeGreaterThan(2000);
 });
