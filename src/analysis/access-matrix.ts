@@ -148,8 +148,10 @@ async function principalMatrix(
             continue;
           }
           const request = { principal: principal.arn, action: target.action, resource: target.resource };
-          if ((await decisions.decide(request, principal.policies, applicable, key)) === 'Allowed')
-            (cells[target.key] ??= []).push(strip(target.action));
+          const decision = await decisions.decide(request, principal.policies, applicable, key, {
+            resourceFitsAction: true,
+          });
+          if (decision === 'Allowed') (cells[target.key] ??= []).push(strip(target.action));
         }
         return cells;
       })();

@@ -122,7 +122,7 @@ const CONSTANT_CONTEXT = ['aws:securetransport'];
  * `share` off, every request is simulated.
  */
 export class SharedDecisions {
-  private readonly decisions = new Map<string, Promise<Decision>>();
+  private readonly decisions = new Map<string, Decision>();
   /** Permission set -> whether the simulator accepts its policies (it refuses every request otherwise). */
   private readonly acceptedSets = new Map<string, boolean>();
 
@@ -136,35 +136,36 @@ export class SharedDecisions {
   /**
    * `setKey` names the principal's permission set: the simulator validates every policy of a set before it looks
    * at the request, so a set it refuses must neither borrow nor lend answers. Its first simulation tells.
+   * `resourceFitsAction`: the caller made the resource for the action (the access matrix), so once the set is
+   * accepted the simulator's input checks have nothing to say and the unchecked path gives the same decision.
    */
   async decide(
     request: AccessRequest,
     policies: readonly PlannedPolicy[],
     applicable: ApplicableStatements,
     setKey: string,
+    { resourceFitsAction = false }: { readonly resourceFitsAction?: boolean } = {},
   ): Promise<Decision> {
     if (!this.share) return this.simulate(request, policies);
     if (!this.acceptedSets.has(setKey) && this.cache?.isAccepted(setKey)) this.acceptedSets.set(setKey, true);
     const accepted = this.acceptedSets.get(setKey);
     if (accepted === false) return this.simulate(request, policies);
     const { key, resourcePolicy } = this.describe(request, applicable);
-    let decision = accepted ? this.decisions.get(key) : undefined;
-    if (decision) {
+    const shared = accepted ? this.decisions.get(key) : undefined;
+    if (shared) {
       this.stats.sharedCells++;
-      return decision;
+      return shared;
     }
     const cached = accepted ? this.cache?.get(key) : undefined;
     if (cached) {
       this.stats.cachedDecisions++;
-      decision = Promise.resolve(cached);
-      this.decisions.set(key, decision);
-      return decision;
+      this.decisions.set(key, cached);
+      return cached;
     }
     this.stats.simulations++;
     let result: Decision;
-    if (accepted && !resourcePolicy) {
-      // The set's policies passed the simulator's checks on its first request; CodePipeline resources fit their
-      // actions by construction. (The unchecked path cannot take a resource policy.)
+    // The unchecked path cannot take a resource policy (a trust or bucket policy): those requests stay checked.
+    if (accepted && resourceFitsAction && !resourcePolicy) {
       result = this.analysis.decideUnchecked(request, policies);
     } else {
       const outcome = await this.analysis.evaluate(request, policies);
@@ -175,7 +176,7 @@ export class SharedDecisions {
       }
     }
     if (this.acceptedSets.get(setKey)) {
-      this.decisions.set(key, Promise.resolve(result));
+      this.decisions.set(key, result);
       this.cache?.set(key, result);
     }
     return result;
