@@ -63,6 +63,18 @@ export class DecisionCache {
     this.usedSets.add(setKey);
   }
 
+  /**
+   * Keeps what this run used, for the next run; a cache that cannot be written costs only time, so this warns
+   * on standard error instead of failing the command.
+   */
+  saveOrWarn(): void {
+    try {
+      this.save();
+    } catch (error) {
+      console.error(`note: could not keep the analysis decisions in ${this.file}: ${(error as Error).message}`);
+    }
+  }
+
   /** Writes what this run used, whole (temp file + rename), and removes files of other versions. */
   save(): void {
     const dir = dirname(this.file);

@@ -22,7 +22,7 @@ async function main(): Promise<number> {
   }
   const cache = DecisionCache.open(ANALYSIS_CACHE_DIR);
   const result = await analyzePlans(files, config.suppressions, { cache });
-  cache.save();
+  cache.saveOrWarn();
   process.stdout.write(renderAccessMatrix(result.access));
   const missing = names.filter((n) => !files.some((f) => f.name === n));
   if (missing.length > 0) console.error(`not planned yet: ${missing.join(', ')} (run npm run plan)`);

@@ -176,7 +176,7 @@ async function main(): Promise<number> {
     ),
   ].sort((a, b) => known.indexOf(a.name) - known.indexOf(b.name));
   const result = await analyzePlans(files, suppressions, { cache });
-  cache?.save();
+  cache?.saveOrWarn();
   const head: ReportSide = { result, planText: new Map(files.map((f) => [f.name, f.text])) };
   const written = writeFilesAtomically(args.out, [
     ...result.access.map((a) => [accessFileName(a.environment), renderEnvironmentAccess(a)] as const),

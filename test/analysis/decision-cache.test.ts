@@ -70,3 +70,19 @@ test("a damaged file is ignored and replaced; another version's file is removed"
   expect(readdirSync(dir)).toEqual([file]);
   expect(() => JSON.parse(readFileSync(join(dir, file), 'utf8'))).not.toThrow();
 });
+
+test('a cache that cannot be written warns on standard error and does not fail', async () => {
+  const parent = mkdtempSync(join(tmpdir(), 'decisions-'));
+  const blocked = join(parent, 'not-a-directory');
+  writeFileSync(blocked, 'a file where the cache directory would be');
+  const cache = DecisionCache.open(blocked);
+  await analyzePlans(examplePlans(), [], { cache });
+  const errors: string[] = [];
+  const spy = jest.spyOn(console, 'error').mockImplementation((message: string) => errors.push(message));
+  try {
+    expect(() => cache.saveOrWarn()).not.toThrow();
+  } finally {
+    spy.mockRestore();
+  }
+  expect(errors).toEqual([expect.stringMatching(/^note: could not keep the analysis decisions in .*not-a-directory/)]);
+});
