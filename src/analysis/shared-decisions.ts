@@ -7,8 +7,8 @@
  *   effect, the patterns that match, and its NotAction, NotResource and Condition. A pattern that cannot match
  *   does not change whether its statement applies, a statement that cannot apply does not change the decision,
  *   and IAM's decision depends neither on statement order nor on which policy holds a statement;
- * - the action, the resource (which fixes the resource policy: a role's trust policy, a bucket policy) and the
- *   request context the caller gives;
+ * - the action, the resource, its account and its resource policy (a role's trust policy, a bucket policy), and
+ *   the request context the caller gives;
  * - the principal's account (same- vs cross-account), or its whole ARN when something may depend on who asks:
  *   a condition or a policy variable in an applicable statement, or a resource policy that names principals or
  *   has conditions on keys outside the given context.
@@ -114,6 +114,14 @@ function sameForEveryone(policy: PolicyJson, contextKeys: ReadonlySet<string>): 
   });
 }
 
+const policyTexts = new WeakMap<PolicyJson, string>();
+
+function policyText(policy: PolicyJson): string {
+  let text = policyTexts.get(policy);
+  if (text === undefined) policyTexts.set(policy, (text = JSON.stringify(policy)));
+  return text;
+}
+
 /** Context every request carries (AccessAnalysis.evaluate), apart from aws:username, which names the principal. */
 const CONSTANT_CONTEXT = ['aws:securetransport'];
 
@@ -193,14 +201,18 @@ export class SharedDecisions {
   ): { key: string; resourcePolicy?: PolicyJson } {
     const context = Object.entries(request.context ?? {}).sort(([a], [b]) => a.localeCompare(b));
     const account = request.principal.split(':')[4] ?? '';
-    const resourcePolicy = this.analysis.resourceContext(request.action, request.resource, account).policy;
+    const resource = this.analysis.resourceContext(request.action, request.resource, account);
+    const resourcePolicy = resource.policy;
     const contextKeys = new Set([...CONSTANT_CONTEXT, ...context.map(([k]) => k.toLowerCase())]);
     const personal =
       applicable.personal || (resourcePolicy !== undefined && !sameForEveryone(resourcePolicy, contextKeys));
+    // The resource policy itself, not only the resource's ARN: kept between runs, a role's ARN outlives its trust.
     const key = JSON.stringify([
       personal ? request.principal : account,
       request.action,
       request.resource,
+      resource.account,
+      resourcePolicy === undefined ? null : policyText(resourcePolicy),
       context,
       applicable.reduced,
     ]);

@@ -86,3 +86,30 @@ test('a cache that cannot be written warns on standard error and does not fail',
   }
   expect(errors).toEqual([expect.stringMatching(/^note: could not keep the analysis decisions in .*not-a-directory/)]);
 });
+
+test("a role's trust policy changed since the last run is evaluated again, not answered from the cache", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'decisions-'));
+  const before = DecisionCache.open(dir);
+  await analyzePlans(examplePlans(), [], { cache: before });
+  before.save();
+  // The same role ARN, now trusting its account without asking for MFA.
+  const edit = new PlanEdit('prod').setDocument('aws_iam_role.CrossAccountPipelineViewers', 'assume_role_policy', {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'TrustAccount',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole'],
+        Principal: { AWS: ['arn:aws:iam::111111111111:root'] },
+      },
+    ],
+  });
+  const plans = EXAMPLE_ENVIRONMENTS.map((name) => ({
+    name,
+    plan: name === 'prod' ? edit.view() : readPlan('example', name),
+  }));
+  const warm = await analyzePlans(plans, [], { cache: DecisionCache.open(dir) });
+  const edge = warm.access.find((a) => a.environment === 'prod')?.assumeRole.CrossAccountPipelineViewers;
+  expect(edge?.['arn:aws:iam::111111111111:user/ana']).toEqual({ withMfa: 'Allowed', withoutMfa: 'Allowed' });
+  expect(same(warm)).toEqual(same(await analyzePlans(plans)));
+});
