@@ -194,10 +194,9 @@ async function assumeRoleEdges(
     for (const account of trustedAccounts(role.trust)) {
       const trusted = analysis.environments.find((e) => e.accountId === account);
       const principals = trusted
-        ? trusted.users.map((u) => u.arn)
-        : [`arn:${env.partition}:iam::${account === '*' ? '999999999999' : account}:root`];
-      for (const arn of principals) {
-        const { policies } = analysis.principal(arn);
+        ? trusted.users
+        : [analysis.principal(`arn:${env.partition}:iam::${account === '*' ? '999999999999' : account}:root`)];
+      for (const { arn, policies } of principals) {
         const applicable = applicableStatements(policies, 'sts:AssumeRole', role.arn);
         const setKey = permissionSetKey(arn, policies, ['sts:AssumeRole']);
         const ask = (mfa: string) =>

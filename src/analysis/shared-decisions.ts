@@ -97,11 +97,19 @@ export function applicableStatements(
   return { reduced: [...reduced].sort(), personal };
 }
 
+const policyTexts = new WeakMap<PolicyJson, string>();
+
+function policyText(policy: PolicyJson): string {
+  let text = policyTexts.get(policy);
+  if (text === undefined) policyTexts.set(policy, (text = JSON.stringify(policy)));
+  return text;
+}
+
 const ACCOUNT_LEVEL = /^(\*|\d{12}|arn:[\w-]+:iam::\d{12}:root)$/;
 
 /** True when a resource policy decides the same for every principal of an account, given the request context. */
 function sameForEveryone(policy: PolicyJson, contextKeys: ReadonlySet<string>): boolean {
-  if (JSON.stringify(policy).includes('${')) return false;
+  if (policyText(policy).includes('${')) return false;
   return statementsOf(policy).every((s) => {
     const principal = s.Principal as string | Record<string, string | string[]> | undefined;
     const principals = typeof principal === 'string' ? [principal] : Object.values(principal ?? {}).flatMap(asList);
@@ -112,14 +120,6 @@ function sameForEveryone(policy: PolicyJson, contextKeys: ReadonlySet<string>): 
       conditionKeys.every((k) => contextKeys.has(k.toLowerCase()))
     );
   });
-}
-
-const policyTexts = new WeakMap<PolicyJson, string>();
-
-function policyText(policy: PolicyJson): string {
-  let text = policyTexts.get(policy);
-  if (text === undefined) policyTexts.set(policy, (text = JSON.stringify(policy)));
-  return text;
 }
 
 /** Context every request carries (AccessAnalysis.evaluate), apart from aws:username, which names the principal. */
