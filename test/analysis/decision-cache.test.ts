@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzePlans, type AnalysisResult } from '../../src/analysis/analyze';
 import { DecisionCache } from '../../src/analysis/decision-cache';
-import { EXAMPLE_ENVIRONMENTS, PlanEdit } from '../helpers/plan-mutations';
-import { readPlan } from '../helpers/plans';
+import { examplePlansWith, PlanEdit } from '../helpers/plan-mutations';
 
-const examplePlans = () => EXAMPLE_ENVIRONMENTS.map((name) => ({ name, plan: readPlan('example', name) }));
+const examplePlans = () => examplePlansWith();
 const same = (r: AnalysisResult) => ({ access: r.access, findings: r.findings });
 
 async function twice(dir: string, plans = examplePlans()) {
@@ -43,10 +42,7 @@ test('a permission set the simulator refuses is not trusted from a warm cache ei
       Statement: [{ Effect: 'Perhaps', Action: 'codepipeline:GetPipeline', Resource: '*' }],
     })
     .attachToUser('mina', 'broken');
-  const plans = EXAMPLE_ENVIRONMENTS.map((name) => ({
-    name,
-    plan: name === 'prod' ? edit.view() : readPlan('example', name),
-  }));
+  const plans = examplePlansWith([edit]);
   const { first, second } = await twice(dir, plans);
   const mina = (r: AnalysisResult) => r.access.find((a) => a.environment === 'prod')?.principals['user/mina'];
   expect(mina(first)?.allowed).toEqual({});
@@ -104,10 +100,7 @@ test("a role's trust policy changed since the last run is evaluated again, not a
       },
     ],
   });
-  const plans = EXAMPLE_ENVIRONMENTS.map((name) => ({
-    name,
-    plan: name === 'prod' ? edit.view() : readPlan('example', name),
-  }));
+  const plans = examplePlansWith([edit]);
   const warm = await analyzePlans(plans, [], { cache: DecisionCache.open(dir) });
   const edge = warm.access.find((a) => a.environment === 'prod')?.assumeRole.CrossAccountPipelineViewers;
   expect(edge?.['arn:aws:iam::111111111111:user/ana']).toEqual({ withMfa: 'Allowed', withoutMfa: 'Allowed' });

@@ -8,7 +8,7 @@ import { applicableStatements } from '../../src/analysis/shared-decisions';
 import { analyzePlans, type AnalysisResult } from '../../src/analysis/analyze';
 import { loadAccessConfig } from '../../src/config/load';
 import { loadActionCatalog } from '../../src/iam/action-catalog';
-import { EXAMPLE_ENVIRONMENTS, PlanEdit } from '../helpers/plan-mutations';
+import { examplePlansWith, PlanEdit } from '../helpers/plan-mutations';
 import { PLAN_FIXTURES, readPlan } from '../helpers/plans';
 
 const PIPELINE = 'arn:aws:codepipeline:us-east-2:111222333444:MyFirstPipeline';
@@ -23,10 +23,7 @@ function twinsInProd(extra: object): PlanEdit {
 }
 
 async function bothWays(edit: PlanEdit): Promise<{ shared: AnalysisResult; alone: AnalysisResult }> {
-  const plans = EXAMPLE_ENVIRONMENTS.map((name) => ({
-    name,
-    plan: name === 'prod' ? edit.view() : readPlan('example', name),
-  }));
+  const plans = examplePlansWith([edit]);
   return { shared: await analyzePlans(plans), alone: await analyzePlans(plans, [], { dedupe: false }) };
 }
 

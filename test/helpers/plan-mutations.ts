@@ -99,17 +99,22 @@ export class PlanEdit {
   }
 }
 
+/** The example plans, with the environments of `edits` replaced by those edited copies. */
+export function examplePlansWith(
+  edits: readonly PlanEdit[] = [],
+  envs: readonly string[] = EXAMPLE_ENVIRONMENTS,
+): { name: string; plan: PlanView }[] {
+  const editsByEnv = new Map(edits.map((e) => [environmentOf(e), e]));
+  return envs.map((name) => ({ name, plan: editsByEnv.get(name)?.view() ?? readPlan('example', name) }));
+}
+
 /** Analyses the example plans with the given environments replaced by edited copies. */
 export function analyzeExample(
   edits: readonly PlanEdit[] = [],
   envs: readonly string[] = EXAMPLE_ENVIRONMENTS,
   suppressions: readonly Suppression[] = [],
 ): Promise<AnalysisResult> {
-  const editsByEnv = new Map(edits.map((e) => [environmentOf(e), e]));
-  return analyzePlans(
-    envs.map((name) => ({ name, plan: editsByEnv.get(name)?.view() ?? readPlan('example', name) })),
-    suppressions,
-  );
+  return analyzePlans(examplePlansWith(edits, envs), suppressions);
 }
 
 function environmentOf(edit: PlanEdit): string {
