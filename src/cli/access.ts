@@ -9,11 +9,12 @@ import { ANALYSIS_CACHE_DIR, DecisionCache } from '../analysis/decision-cache';
 import { readPlanFiles } from '../analysis/plan-files';
 import { renderAccessMatrix } from '../analysis/report';
 import { configFileFromEnv, loadAccessConfig } from '../config/load';
-import { ConfigError } from '../config/problems';
+import { ConfigError, printWarnings } from '../config/problems';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { plans: { type: 'string', default: 'tfplans' } } });
-  const { model, config } = await loadAccessConfig(configFileFromEnv());
+  const { model, config, warnings } = await loadAccessConfig(configFileFromEnv());
+  printWarnings(warnings);
   const names = model.environments.map((e) => e.name);
   const files = readPlanFiles(values.plans, names);
   if (files.length === 0) {

@@ -16,7 +16,7 @@ import { ANALYSIS_CACHE_DIR, DecisionCache } from '../analysis/decision-cache';
 import { accessFileName, readPlanFiles, SUMMARY_FILE } from '../analysis/plan-files';
 import { renderSummary, type ReportSide } from '../analysis/report';
 import { configFileFromEnv } from '../config/load';
-import { ConfigError, oneOf } from '../config/problems';
+import { ConfigError, oneOf, printWarnings } from '../config/problems';
 import { PlanView, type ChangeCounts } from '../plan/plan-json';
 import { PlanFailures, planEnvironments, planFileNames, settingsFromEnv, type ProgressEvent } from '../plan/planner';
 import { writeFilesAtomically } from '../synth/atomic-files';
@@ -140,7 +140,8 @@ async function main(): Promise<number> {
   }
   const started = process.hrtime.bigint();
   const configFile = configFileFromEnv();
-  const { model, suppressions, stacksDir } = await synthesize(configFile, outdirFromEnv());
+  const { model, suppressions, stacksDir, warnings } = await synthesize(configFile, outdirFromEnv());
+  printWarnings(warnings);
   const known = model.environments.map((e) => e.name);
   const unknown = (args.env ?? []).filter((e) => !known.includes(e));
   if (unknown.length > 0) {

@@ -23,6 +23,8 @@ export interface LoadedConfig {
   readonly file: string;
   readonly config: AccessConfig;
   readonly model: AccessModel;
+  /** Located notes on a usable config (`file:line:col path: message`), e.g. a person in no team; printed, never fatal. */
+  readonly warnings: readonly string[];
 }
 
 function zodProblems(section: string, error: z.ZodError): ConfigProblem[] {
@@ -62,7 +64,7 @@ export function buildAccessModel(source: ConfigSource, catalog: ActionCatalog): 
     problems.push(...resolutionProblems);
     // Limits are measured on a model without skipped entries only; otherwise counts and sizes would be wrong.
     if (problems.length === 0) problems.push(...checkAwsLimits(model));
-    if (problems.length === 0) return { file: source.file, config: sections, model };
+    if (problems.length === 0) return { file: source.file, config: sections, model, warnings: [] };
   }
   throw new ConfigError(source.file, problems.map(source.describe));
 }

@@ -48,3 +48,8 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** Prints a usable config's warnings to stderr, one `warning: <located message>` line each. */
+export function printWarnings(warnings: readonly string[]): void {
+  for (const warning of warnings) console.error(`warning: ${warning}`);
+}

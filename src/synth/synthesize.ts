@@ -14,11 +14,13 @@ export interface SynthResult {
   readonly suppressions: AccessConfig['suppressions'];
   /** Absolute path of `<outdir>/stacks`; each environment's `cdk.tf.json` is in `<stacksDir>/<env>/`. */
   readonly stacksDir: string;
+  /** The config's warnings (see LoadedConfig); the CLIs print them. */
+  readonly warnings: readonly string[];
 }
 
 /** Throws ConfigError (listing every problem) before anything is written. */
 export async function synthesize(configFile: string, outdir: string): Promise<SynthResult> {
-  const { model, config } = await loadAccessConfig(configFile);
+  const { model, config, warnings } = await loadAccessConfig(configFile);
   writeAtomically(outdir, (stagingDir) => {
     // Stack traces only feed cdktf's per-construct debug metadata; capturing them costs a third of synth time at scale.
     const app = new App({ outdir: stagingDir, stackTraces: false });
@@ -27,7 +29,7 @@ export async function synthesize(configFile: string, outdir: string): Promise<Sy
       app.synth();
     });
   });
-  return { model, suppressions: config.suppressions, stacksDir: join(resolve(outdir), 'stacks') };
+  return { model, suppressions: config.suppressions, stacksDir: join(resolve(outdir), 'stacks'), warnings };
 }
 
 /** The cdktf CLI passes its output directory in CDKTF_OUTDIR; otherwise cdktf's default. */
