@@ -1,10 +1,11 @@
 /**
  * Once per test run: build the CLI, then plan every environment of each plan fixture with the real plan CLI.
  * Plan-based tests read the resulting plan JSON; none of them runs Terraform again. Sandboxes under
- * .cache/terraform keep their initialised `.terraform` between runs.
+ * .cache/terraform keep their initialised `.terraform` between runs. JEST_REUSE_PLANS=1 keeps the fixture plans of an
+ * earlier run (a developer re-running a few test files); CI never sets it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './helpers/cli';
 import { PLAN_FIXTURES, fixtureDir, fixtureOutdir, fixturePlansDir } from './helpers/plans';
@@ -16,6 +17,7 @@ export default function globalSetup(): void {
   });
   for (const fixture of PLAN_FIXTURES) {
     const dir = fixtureDir(fixture.name);
+    if (process.env.JEST_REUSE_PLANS === '1' && existsSync(join(dir, 'plan.log'))) continue;
     rmSync(fixturePlansDir(fixture.name), { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     if (fixture.generatedText) writeFileSync(fixture.configFile, fixture.generatedText());
