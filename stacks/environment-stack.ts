@@ -15,6 +15,7 @@ import { ArtifactBucketPolicy } from '../src/constructs/artifact-bucket-policy';
 import { configureBackend } from '../src/constructs/backend';
 import { ConsoleUser } from '../src/constructs/console-user';
 import { CrossAccountRole } from '../src/constructs/cross-account-role';
+import { literalTerraform } from '../src/constructs/terraform-literals';
 import { arns, consoleUrls } from '../src/iam/arns';
 import type { EnvironmentModel, UserModel } from '../src/model/types';
 
@@ -41,6 +42,8 @@ function terraformElements(scope: IConstruct, into: TerraformElement[] = []): Te
 /** Everything codepipeline-access manages in one AWS account: one Terraform state, one `cdktf deploy <env>`. */
 export class EnvironmentStack extends TerraformStack {
   private readonly cdktfPasses: boolean;
+  /** Elements whose toTerraform already renders literal strings. */
+  private readonly literalElements = new WeakSet<TerraformElement>();
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     const env = props.environment;
@@ -112,9 +115,10 @@ export class EnvironmentStack extends TerraformStack {
    * the test that covers prepareStack compares this one with cdktf's too.
    */
   override toTerraform(): Record<string, unknown> {
+    const elements = terraformElements(this);
+    this.renderStringsLiterally(elements);
     const overrides = (this as unknown as { rawOverrides: Record<string, unknown> }).rawOverrides;
     if (this.cdktfPasses || Object.keys(overrides).length > 0) return super.toTerraform();
-    const elements = terraformElements(this);
     const metadata = {
       version: (this as unknown as { cdktfVersion: string }).cdktfVersion,
       stackName: this.node.id,
@@ -137,6 +141,20 @@ export class EnvironmentStack extends TerraformStack {
     const tf: Record<string, unknown> = { '//': { metadata, outputs } };
     for (const element of elements) deepMerge(tf, resolve(element.toTerraform()));
     return tf;
+  }
+
+  /**
+   * Every string of every element reaches Terraform as literal text (see terraform-literals.ts): one place, so no
+   * construct, present or future, can forget to escape what the config gave it. Each element's own toTerraform
+   * (public API) is wrapped, so cdktf's passes and the fast path above render the same escaped JSON.
+   */
+  private renderStringsLiterally(elements: readonly TerraformElement[]): void {
+    for (const element of elements) {
+      if (this.literalElements.has(element)) continue;
+      this.literalElements.add(element);
+      const render = element.toTerraform.bind(element);
+      element.toTerraform = () => literalTerraform(render() as Record<string, unknown>);
+    }
   }
 
   /** The analysis reads only the plan: these outputs make the plan say which account and pipelines it is about. */

@@ -1,7 +1,7 @@
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { Construct } from 'constructs';
 import type { BucketPolicyModel } from '../model/types';
-import { resourceName, terraformLiteral } from './terraform-names';
+import { resourceName } from './terraform-names';
 
 export interface ArtifactBucketPolicyProps {
   readonly bucketPolicy: BucketPolicyModel;
@@ -17,7 +17,7 @@ export class ArtifactBucketPolicy extends Construct {
     const { bucketPolicy } = props;
     const resource = new S3BucketPolicy(this, 'policy', {
       bucket: bucketPolicy.bucket,
-      policy: terraformLiteral(bucketPolicy.json),
+      policy: bucketPolicy.json,
     });
     resource.overrideLogicalId(resourceName(bucketPolicy.bucket));
   }

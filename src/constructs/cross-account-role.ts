@@ -3,7 +3,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from 'constructs';
 import type { RoleModel } from '../model/types';
 import { createManagedPolicy } from './managed-policy';
-import { resourceName, terraformLiteral } from './terraform-names';
+import { resourceName } from './terraform-names';
 
 export interface CrossAccountRoleProps {
   readonly role: RoleModel;
@@ -19,7 +19,7 @@ export class CrossAccountRole extends Construct {
     this.role = new IamRole(this, 'role', {
       name: role.name,
       description: role.description,
-      assumeRolePolicy: terraformLiteral(role.trustJson),
+      assumeRolePolicy: role.trustJson,
       maxSessionDuration: role.maxSessionDurationSeconds,
     });
     this.role.overrideLogicalId(resourceName(role.name));

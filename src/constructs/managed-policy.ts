@@ -1,7 +1,7 @@
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import type { Construct } from 'constructs';
 import type { ManagedPolicyModel } from '../model/types';
-import { resourceName, terraformLiteral } from './terraform-names';
+import { resourceName } from './terraform-names';
 
 /** Tag key telling the plan analysis what a policy is for (see PolicyPurpose). */
 export const PURPOSE_TAG = 'codepipeline-access:purpose';
@@ -11,7 +11,7 @@ export function createManagedPolicy(scope: Construct, policy: ManagedPolicyModel
   const resource = new IamPolicy(scope, `policy-${policy.name}`, {
     name: policy.name,
     description: policy.description,
-    policy: terraformLiteral(policy.json),
+    policy: policy.json,
     tags: { [PURPOSE_TAG]: policy.purpose },
   });
   resource.overrideLogicalId(resourceName(policy.name));

@@ -1,4 +1,4 @@
-/** Helpers shared by the constructs: readable, stable Terraform addresses and literal strings. */
+/** Readable, stable Terraform addresses for the constructs' resources. */
 import { createHash } from 'node:crypto';
 
 /**
@@ -11,13 +11,4 @@ export function resourceName(...parts: string[]): string {
   if (!/^[A-Za-z_]/.test(name)) name = `_${name}`;
   if (name === joined) return name;
   return `${name}_${createHash('sha256').update(joined).digest('hex').slice(0, 6)}`;
-}
-
-/**
- * Terraform reads every JSON string as a template: `${aws:username}` in a policy would be taken for an
- * interpolation. Escaping keeps IAM policy variables literal.
- */
-export function terraformLiteral(text: string): string {
-  // A replacer function, since `$$` in a replacement string would itself collapse to `$`.
-  return text.replace(/([$%])\{/g, (_, sigil: string) => `${sigil}${sigil}{`);
 }

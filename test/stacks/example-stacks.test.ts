@@ -372,7 +372,7 @@ describe('dev (111111111111, the trusted account)', () => {
   });
 
   test('backend: local state by default', () => {
-    expect(stacks.dev.terraform.backend).toEqual({ local: { path: 'terraform.dev.tfstate' } });
+    expect(stacks.dev.terraform.backend).toEqual({ local: { path: '../../../state/dev.tfstate' } });
   });
 });
 

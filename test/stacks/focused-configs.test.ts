@@ -213,7 +213,7 @@ profiles: [{ name: viewer, kind: viewer }]
     hostname: 'tfe.example.com',
     workspaces: { name: 'access-b' },
   });
-  expect(stacks.c.terraform.backend).toEqual({ local: { path: 'state/c.tfstate' } });
+  expect(stacks.c.terraform.backend).toEqual({ local: { path: '../../../state/c.tfstate' } });
 });
 
 test('IAM names Terraform cannot use as addresses are sanitized, with a hash that keeps them apart', async () => {
