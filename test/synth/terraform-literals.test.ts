@@ -14,6 +14,7 @@ import type { EnvironmentModel } from '../../src/model/types';
 import type { PlanJson } from '../../src/plan/plan-json';
 import { PROJECT_ROOT, runPlanCli } from '../helpers/cli';
 
+mkdirSync(join(PROJECT_ROOT, '.cache'), { recursive: true });
 const workdir = mkdtempSync(join(PROJECT_ROOT, '.cache', 'terraform-literals-'));
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 
