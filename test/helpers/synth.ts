@@ -1,10 +1,9 @@
 /** Synthesizes access configs in-process and reads the Terraform JSON of each environment stack. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { loadAccessConfigText } from '../../src/config/load';
-import { PROJECT_ROOT } from './cli';
+import { EXAMPLE_CONFIG_FILE } from './fixture-files';
 
 export type Block = Record<string, unknown>;
 
@@ -14,8 +13,6 @@ export interface SynthesizedStack {
   readonly resource: Record<string, Record<string, Block>>;
   readonly output: Record<string, Block>;
 }
-
-export const EXAMPLE_CONFIG_FILE = join(PROJECT_ROOT, 'config', 'access.yaml');
 
 export async function synthConfigText(text: string, file = 'test.yaml'): Promise<Record<string, SynthesizedStack>> {
   const { model } = await loadAccessConfigText(file, text);
