@@ -1,5 +1,6 @@
 /**
- * Once per test run: build the CLI, then plan every environment of each plan fixture with the real plan CLI. Plan-based tests read the resulting plan JSON;
+ * Once per test run: give the run its own temp directory (test/helpers/temp-dir-guard.ts), build the CLI, then plan
+ * every environment of each plan fixture with the real plan CLI. Plan-based tests read the resulting plan JSON;
  * none of them runs Terraform again. Sandboxes under .cache/terraform keep their initialised `.terraform` between
  * runs.
  *
@@ -28,19 +29,26 @@ import {
   type PlanFixture,
   type PlanRun,
 } from './helpers/plans';
+import { finishTempDirGuard, startTempDirGuard } from './helpers/temp-dir-guard';
 
 export default function globalSetup(): void {
-  const tsc = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
-    cwd: PROJECT_ROOT,
-    stdio: 'inherit',
-  });
-  if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.json failed (exit ${tsc.status})`);
-  for (const fixture of PLAN_FIXTURES) {
-    const run = planFixture(fixture, fixture.generatedText?.() ?? readFileSync(fixture.configFile, 'utf8'));
-    if (run.exitCode !== 0)
-      throw new Error(`planning the fixture "${fixture.name}" failed (exit ${run.exitCode}):\n${run.stderr}`);
+  startTempDirGuard();
+  try {
+    const tsc = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
+      cwd: PROJECT_ROOT,
+      stdio: 'inherit',
+    });
+    if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.json failed (exit ${tsc.status})`);
+    for (const fixture of PLAN_FIXTURES) {
+      const run = planFixture(fixture, fixture.generatedText?.() ?? readFileSync(fixture.configFile, 'utf8'));
+      if (run.exitCode !== 0)
+        throw new Error(`planning the fixture "${fixture.name}" failed (exit ${run.exitCode}):\n${run.stderr}`);
+    }
+    planUserFixture();
+  } catch (error) {
+    finishTempDirGuard();
+    throw error;
   }
-  planUserFixture();
 }
 
 function planUserFixture(): void {

@@ -1,5 +1,5 @@
 /** Synthesizes access configs in-process and reads the Terraform JSON of each environment stack. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { loadAccessConfigText } from '../../src/config/load';
@@ -16,13 +16,18 @@ export interface SynthesizedStack {
 
 export async function synthConfigText(text: string, file = 'test.yaml'): Promise<Record<string, SynthesizedStack>> {
   const { model } = await loadAccessConfigText(file, text);
+  // Testing.app() makes its outdir in the temp directory and never removes it; Testing.synth() writes nothing there.
   const app = Testing.app();
-  return Object.fromEntries(
-    model.environments.map((environment) => [
-      environment.name,
-      JSON.parse(Testing.synth(new EnvironmentStack(app, { environment }))) as SynthesizedStack,
-    ]),
-  );
+  try {
+    return Object.fromEntries(
+      model.environments.map((environment) => [
+        environment.name,
+        JSON.parse(Testing.synth(new EnvironmentStack(app, { environment }))) as SynthesizedStack,
+      ]),
+    );
+  } finally {
+    rmSync(app.outdir, { recursive: true, force: true });
+  }
 }
 
 export function synthExample(): Promise<Record<string, SynthesizedStack>> {
