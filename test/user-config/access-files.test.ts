@@ -26,6 +26,7 @@ test('the committed tfplans/<env>.access.json are exactly what the plans of conf
 test('no committed access file names an environment config/access.yaml no longer has', async () => {
   const { model } = await loadUserConfig();
   const current = new Set(model.environments.map(({ name }) => accessFileName(name)));
-  const left = readdirSync(COMMITTED_PLANS_DIR).filter((file) => file.endsWith('.access.json') && !current.has(file));
+  const committed = existsSync(COMMITTED_PLANS_DIR) ? readdirSync(COMMITTED_PLANS_DIR) : [];
+  const left = committed.filter((file) => file.endsWith('.access.json') && !current.has(file));
   if (left.length > 0) throw new Error(left.map(stale).join('\n'));
 });

@@ -14,10 +14,7 @@ test('config/access.yaml validates', async () => {
 test('npm run plan plans every environment of config/access.yaml', async () => {
   const { model } = await loadUserConfig();
   userPlanRun();
-  for (const { name } of model.environments) {
-    const created = readPlan(USER_FIXTURE.name, name)
-      .addresses()
-      .filter((address) => address.startsWith('aws_iam_'));
-    expect([name, created.length > 0]).toEqual([name, true]);
-  }
+  // Every environment has a plan file, and it creates something (at least the account password policy).
+  for (const { name } of model.environments)
+    expect([name, readPlan(USER_FIXTURE.name, name).addresses().length > 0]).toEqual([name, true]);
 });
