@@ -2,12 +2,15 @@
  * Decisions kept between runs: a warm run answers from the cache and gives exactly the cold run's result;
  * refused permission sets are never trusted from it; a damaged file or another version's file is not used.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzePlans, type AnalysisResult } from '../../src/analysis/analyze';
 import { DecisionCache } from '../../src/analysis/decision-cache';
 import { examplePlansWith, PlanEdit } from '../helpers/plan-mutations';
+
+const workdir = mkdtempSync(join(tmpdir(), 'decision-cache-'));
+afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 
 const examplePlans = () => examplePlansWith();
 const same = (r: AnalysisResult) => ({ access: r.access, findings: r.findings });
@@ -21,7 +24,7 @@ async function twice(dir: string, plans = examplePlans()) {
 }
 
 test('a warm run answers from the cache and gives the cold result exactly', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'decisions-'));
+  const dir = mkdtempSync(join(workdir, 'decisions-'));
   const { first, second } = await twice(dir);
   const uncached = await analyzePlans(examplePlans());
   expect(same(first)).toEqual(same(uncached));
@@ -34,7 +37,7 @@ test('a warm run answers from the cache and gives the cold result exactly', asyn
 });
 
 test('a permission set the simulator refuses is not trusted from a warm cache either', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'decisions-'));
+  const dir = mkdtempSync(join(workdir, 'decisions-'));
   const edit = new PlanEdit('prod')
     .membership('mina', ['codepipeline-access-self-service', 'helprr-backend-developer-group'])
     .policy('broken', {
@@ -51,7 +54,7 @@ test('a permission set the simulator refuses is not trusted from a warm cache ei
 });
 
 test("a damaged file is ignored and replaced; another version's file is removed", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'decisions-'));
+  const dir = mkdtempSync(join(workdir, 'decisions-'));
   const cache = DecisionCache.open(dir);
   await analyzePlans(examplePlans(), [], { cache });
   cache.save();
@@ -68,7 +71,7 @@ test("a damaged file is ignored and replaced; another version's file is removed"
 });
 
 test('a cache that cannot be written warns on standard error and does not fail', async () => {
-  const parent = mkdtempSync(join(tmpdir(), 'decisions-'));
+  const parent = mkdtempSync(join(workdir, 'decisions-'));
   const blocked = join(parent, 'not-a-directory');
   writeFileSync(blocked, 'a file where the cache directory would be');
   const cache = DecisionCache.open(blocked);
@@ -84,7 +87,7 @@ test('a cache that cannot be written warns on standard error and does not fail',
 });
 
 test("a role's trust policy changed since the last run is evaluated again, not answered from the cache", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'decisions-'));
+  const dir = mkdtempSync(join(workdir, 'decisions-'));
   const before = DecisionCache.open(dir);
   await analyzePlans(examplePlans(), [], { cache: before });
   before.save();

@@ -1,10 +1,9 @@
 /** Synthesizes access configs in-process and reads the Terraform JSON of each environment stack. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { loadAccessConfigText } from '../../src/config/load';
-import { PROJECT_ROOT } from './cli';
+import { EXAMPLE_CONFIG_FILE } from './fixture-files';
 
 export type Block = Record<string, unknown>;
 
@@ -15,17 +14,20 @@ export interface SynthesizedStack {
   readonly output: Record<string, Block>;
 }
 
-export const EXAMPLE_CONFIG_FILE = join(PROJECT_ROOT, 'config', 'access.yaml');
-
 export async function synthConfigText(text: string, file = 'test.yaml'): Promise<Record<string, SynthesizedStack>> {
   const { model } = await loadAccessConfigText(file, text);
+  // Testing.app() makes its outdir in the temp directory and never removes it; Testing.synth() writes nothing there.
   const app = Testing.app();
-  return Object.fromEntries(
-    model.environments.map((environment) => [
-      environment.name,
-      JSON.parse(Testing.synth(new EnvironmentStack(app, { environment }))) as SynthesizedStack,
-    ]),
-  );
+  try {
+    return Object.fromEntries(
+      model.environments.map((environment) => [
+        environment.name,
+        JSON.parse(Testing.synth(new EnvironmentStack(app, { environment }))) as SynthesizedStack,
+      ]),
+    );
+  } finally {
+    rmSync(app.outdir, { recursive: true, force: true });
+  }
 }
 
 export function synthExample(): Promise<Record<string, SynthesizedStack>> {

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, runPlanCli } from '../helpers/cli';
+import { EXAMPLE_CONFIG_FILE } from '../helpers/fixture-files';
 import { TEST_PLANS_DIR } from '../helpers/plans';
 
 const dir = join(TEST_PLANS_DIR, 'review');
@@ -10,6 +11,7 @@ mkdirSync(dir, { recursive: true });
 test('--base HEAD plans the committed config too; an unchanged config shows no change', async () => {
   const out = join(dir, 'base-head');
   const result = await runPlanCli(['--env', 'prod', '--base', 'HEAD', '--out', out], {
+    ACCESS_CONFIG: EXAMPLE_CONFIG_FILE,
     CDKTF_OUTDIR: join(dir, 'base-head-synth'),
   });
   expect(result.stderr).toBe('');
@@ -24,6 +26,7 @@ test('--base HEAD plans the committed config too; an unchanged config shows no c
 
 test('--base with an unknown revision is one clear error, before anything is planned', async () => {
   const result = await runPlanCli(['--env', 'prod', '--base', 'no-such-branch', '--out', join(dir, 'bad-base')], {
+    ACCESS_CONFIG: EXAMPLE_CONFIG_FILE,
     CDKTF_OUTDIR: join(dir, 'bad-base-synth'),
   });
   expect(result.exitCode).toBe(1);
@@ -62,7 +65,7 @@ test('Ctrl-C while Terraform runs: exit 130 and no file written', async () => {
   const out = join(dir, 'interrupted');
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'plan.js'), '--out', out], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: join(dir, 'interrupted-synth') },
+    env: { ...process.env, ACCESS_CONFIG: EXAMPLE_CONFIG_FILE, CDKTF_OUTDIR: join(dir, 'interrupted-synth') },
   });
   let stdout = '';
   const exit = new Promise<number | null>((resolve) =>

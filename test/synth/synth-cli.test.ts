@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSynthCli } from '../helpers/cli';
-import { EXAMPLE_CONFIG_FILE } from '../helpers/synth';
+import { EXAMPLE_CONFIG_FILE } from '../helpers/fixture-files';
 
 const workdir = mkdtempSync(join(tmpdir(), 'synth-cli-'));
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
