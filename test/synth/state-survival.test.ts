@@ -5,10 +5,11 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../helpers/cli';
+import { copyEnvironment, copyProject } from '../helpers/project-copy';
 
 const run = promisify(execFile);
 
@@ -27,15 +28,10 @@ mkdirSync(join(PROJECT_ROOT, '.cache'), { recursive: true });
 const project = mkdtempSync(join(PROJECT_ROOT, '.cache', 'state-survival-'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-/** The project's tracked files, its built dist/ and its node_modules (linked), with the config above. */
-async function copyProject(): Promise<void> {
-  const { stdout } = await run('git', ['ls-files', '-z'], { cwd: PROJECT_ROOT });
-  for (const file of stdout.split('\0').filter(Boolean)) {
-    mkdirSync(dirname(join(project, file)), { recursive: true });
-    cpSync(join(PROJECT_ROOT, file), join(project, file));
-  }
+/** The project as a user's checkout holds it, with its built dist/ (saves a build) and the config above. */
+function copyWithConfig(): void {
+  copyProject(project);
   cpSync(join(PROJECT_ROOT, 'dist'), join(project, 'dist'), { recursive: true });
-  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(project, 'node_modules'));
   writeFileSync(join(project, 'config', 'access.yaml'), CONFIG);
 }
 
@@ -67,11 +63,9 @@ const STATE = `${JSON.stringify(
 )}\n`;
 
 test('GIVEN a deployed local state WHEN synth, plan and cdktf diff run THEN the state is where they cannot reach it, unchanged', async () => {
-  await copyProject();
+  copyWithConfig();
   // The copy's defaults (config/access.yaml, cdktf.out/), whatever the test run's environment says.
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.CDKTF_OUTDIR;
-  delete env.ACCESS_CONFIG;
+  const env = copyEnvironment();
   await run(process.execPath, ['dist/main.js'], { cwd: project, env });
 
   // Where a deploy would write: the backend path, as Terraform resolves it from the stack directory.
