@@ -7,10 +7,12 @@ import { loadActionCatalog, type ActionCatalog } from '../iam/action-catalog';
 import { checkAwsLimits } from '../model/limits';
 import { resolveAccessModel } from '../model/resolve';
 import type { AccessModel } from '../model/types';
-import { ConfigError, problem, type ConfigProblem } from './problems';
+import { ConfigError, problem, type ConfigPath, type ConfigProblem } from './problems';
 import { checkReferences, type PartialConfig } from './references';
 import { SECTION_NAMES, sectionSchemas, type AccessConfig } from './schema';
-import { parseConfigSource, readConfigSource, type ConfigSource } from './source';
+import { parseConfigSource, readConfigSource, valueAt, type ConfigSource } from './source';
+import { allowedKeysAt, unknownKeyProblems } from './unknown-keys';
+import { configWarnings } from './warnings';
 
 export const DEFAULT_CONFIG_FILE = 'config/access.yaml';
 
@@ -27,8 +29,32 @@ export interface LoadedConfig {
   readonly warnings: readonly string[];
 }
 
-function zodProblems(section: string, error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => problem([section, ...(issue.path as (string | number)[])], issue.message));
+/** zod's issues as problems: an unknown key or a bad record key is located at the key itself. */
+function zodProblems(section: string, schema: z.ZodType, data: unknown, error: z.ZodError): ConfigProblem[] {
+  return error.issues.flatMap((issue): ConfigProblem[] => {
+    const path: ConfigPath = [section, ...(issue.path as (string | number)[])];
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        return unknownKeyProblems(issue.keys, allowedKeysAt(schema, data, issue.path as ConfigPath), path);
+      case 'invalid_key':
+        return issue.issues.map((inner) => problem(path, inner.message, { at: 'key' }));
+      case 'invalid_type':
+      case 'invalid_union':
+        // zod says "received undefined" for a key that is not there; say which key is missing instead.
+        if (valueAt(data, issue.path as ConfigPath) === undefined) {
+          const key = `required key "${String(path[path.length - 1])}" is missing`;
+          return [
+            problem(
+              path,
+              issue.code === 'invalid_type' ? `${key} (expected ${issue.expected})` : `${key}: ${issue.message}`,
+            ),
+          ];
+        }
+        return [problem(path, issue.message)];
+      default:
+        return [problem(path, issue.message)];
+    }
+  });
 }
 
 function checkSections(data: unknown): { sections: PartialConfig; problems: ConfigProblem[] } {
@@ -39,14 +65,14 @@ function checkSections(data: unknown): { sections: PartialConfig; problems: Conf
     };
   }
   const raw = data as Record<string, unknown>;
-  const problems: ConfigProblem[] = Object.keys(raw)
-    .filter((key) => !(SECTION_NAMES as string[]).includes(key))
-    .map((key) => problem([key], `unknown top-level key; allowed keys are ${SECTION_NAMES.join(', ')}`));
+  const unknown = Object.keys(raw).filter((key) => !(SECTION_NAMES as string[]).includes(key));
+  const problems = unknownKeyProblems(unknown, SECTION_NAMES, []);
   const sections: Record<string, unknown> = {};
   for (const name of SECTION_NAMES) {
-    const result = sectionSchemas[name].safeParse(raw[name]);
+    const schema: z.ZodType = sectionSchemas[name];
+    const result = schema.safeParse(raw[name]);
     if (result.success) sections[name] = result.data;
-    else problems.push(...zodProblems(name, result.error));
+    else problems.push(...zodProblems(name, schema, raw[name], result.error));
   }
   return { sections: sections as PartialConfig, problems };
 }
@@ -60,11 +86,20 @@ export function buildAccessModel(source: ConfigSource, catalog: ActionCatalog): 
   const { sections, problems } = checkSections(source.data);
   problems.push(...checkReferences(sections, catalog));
   if (isComplete(sections)) {
-    const { model, problems: resolutionProblems } = resolveAccessModel(sections, catalog);
-    problems.push(...resolutionProblems);
-    // Limits are measured on a model without skipped entries only; otherwise counts and sizes would be wrong.
-    if (problems.length === 0) problems.push(...checkAwsLimits(model));
-    if (problems.length === 0) return { file: source.file, config: sections, model, warnings: [] };
+    const found = problems.length;
+    try {
+      const { model, problems: resolutionProblems } = resolveAccessModel(sections, catalog);
+      problems.push(...resolutionProblems);
+      // Limits are measured on a model without skipped entries only; otherwise counts and sizes would be wrong.
+      if (problems.length === 0) problems.push(...checkAwsLimits(model));
+      if (problems.length === 0) {
+        return { file: source.file, config: sections, model, warnings: configWarnings(sections).map(source.describe) };
+      }
+    } catch (error) {
+      // Resolution skips what the checks above flagged; should it still trip over flagged data, those problems
+      // are the answer. With none found, the error is a bug and surfaces as one.
+      if (found === 0) throw error;
+    }
   }
   throw new ConfigError(source.file, problems.map(source.describe));
 }
