@@ -8,7 +8,7 @@
  */
 import type { LoaderState } from './js-yaml';
 
-/** Nodes the expanded config may have; a long string counts one node per 64 characters. 5,000 users take ~60,000. */
+/** Nodes the expanded config may have; a long string counts one per 64 characters. 5,000 users take ~90,000. */
 export const MAX_EXPANDED_NODES = 1_000_000;
 
 /** Why reading stopped, at the offset of the node that did it. */

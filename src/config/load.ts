@@ -29,28 +29,49 @@ export interface LoadedConfig {
   readonly warnings: readonly string[];
 }
 
-/** zod's issues as problems: an unknown key or a bad record key is located at the key itself. */
-function zodProblems(section: string, schema: z.ZodType, data: unknown, error: z.ZodError): ConfigProblem[] {
-  return error.issues.flatMap((issue): ConfigProblem[] => {
-    const path: ConfigPath = [section, ...(issue.path as (string | number)[])];
+/** Whether a union member's issues say the value is not of that member's type at all. */
+const typeMismatch = (issues: readonly z.core.$ZodIssue[]) =>
+  issues.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'));
+
+/**
+ * zod's issues as problems: an unknown key or a bad record key is located at the key itself, a missing key is
+ * named, and a union (`pipelines: all | [names] | { tags }`) whose value has the type of exactly one member
+ * reports that member's own problems (an unknown key, a bad tag) instead of the union's summary.
+ */
+function zodProblems(
+  section: string,
+  schema: z.ZodType,
+  data: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  prefix: ConfigPath = [],
+): ConfigProblem[] {
+  return issues.flatMap((issue): ConfigProblem[] => {
+    const at: ConfigPath = [...prefix, ...(issue.path as (string | number)[])];
+    const path: ConfigPath = [section, ...at];
+    const missing = valueAt(data, at) === undefined;
     switch (issue.code) {
       case 'unrecognized_keys':
-        return unknownKeyProblems(issue.keys, allowedKeysAt(schema, data, issue.path as ConfigPath), path);
+        return unknownKeyProblems(issue.keys, allowedKeysAt(schema, data, at), path);
       case 'invalid_key':
         return issue.issues.map((inner) => problem(path, inner.message, { at: 'key' }));
       case 'invalid_type':
-      case 'invalid_union':
         // zod says "received undefined" for a key that is not there; say which key is missing instead.
-        if (valueAt(data, issue.path as ConfigPath) === undefined) {
-          const key = `required key "${String(path[path.length - 1])}" is missing`;
-          return [
-            problem(
-              path,
-              issue.code === 'invalid_type' ? `${key} (expected ${issue.expected})` : `${key}: ${issue.message}`,
-            ),
-          ];
-        }
-        return [problem(path, issue.message)];
+        return [
+          problem(
+            path,
+            missing
+              ? `required key "${String(path[path.length - 1])}" is missing (expected ${issue.expected})`
+              : issue.message,
+          ),
+        ];
+      case 'invalid_union': {
+        if (missing)
+          return [problem(path, `required key "${String(path[path.length - 1])}" is missing: ${issue.message}`)];
+        const matching = issue.errors.filter((member) => !typeMismatch(member));
+        return matching.length === 1
+          ? zodProblems(section, schema, data, matching[0], at)
+          : [problem(path, issue.message)];
+      }
       default:
         return [problem(path, issue.message)];
     }
@@ -72,7 +93,7 @@ function checkSections(data: unknown): { sections: PartialConfig; problems: Conf
     const schema: z.ZodType = sectionSchemas[name];
     const result = schema.safeParse(raw[name]);
     if (result.success) sections[name] = result.data;
-    else problems.push(...zodProblems(name, schema, raw[name], result.error));
+    else problems.push(...zodProblems(name, schema, raw[name], result.error.issues));
   }
   return { sections: sections as PartialConfig, problems };
 }

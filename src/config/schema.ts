@@ -175,7 +175,9 @@ const pipelineSelector = z.union(
   [
     z.literal('all'),
     z.array(pipelineName).min(1),
-    z.strictObject({ tags: tags.refine((t) => Object.keys(t).length > 0) }),
+    z.strictObject({
+      tags: tags.refine((t) => Object.keys(t).length > 0, { message: 'a tag selector needs at least one tag' }),
+    }),
   ],
   { error: 'pipelines must be "all", a list of pipeline names, or { tags: { key: value } }' },
 );
