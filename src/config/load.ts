@@ -7,10 +7,12 @@ import { loadActionCatalog, type ActionCatalog } from '../iam/action-catalog';
 import { checkAwsLimits } from '../model/limits';
 import { resolveAccessModel } from '../model/resolve';
 import type { AccessModel } from '../model/types';
-import { ConfigError, problem, type ConfigProblem } from './problems';
+import { ConfigError, problem, type ConfigPath, type ConfigProblem } from './problems';
 import { checkReferences, type PartialConfig } from './references';
 import { SECTION_NAMES, sectionSchemas, type AccessConfig } from './schema';
-import { parseConfigSource, readConfigSource, type ConfigSource } from './source';
+import { parseConfigSource, readConfigSource, valueAt, type ConfigSource } from './source';
+import { allowedKeysAt, unknownKeyProblems } from './unknown-keys';
+import { configWarnings } from './warnings';
 
 export const DEFAULT_CONFIG_FILE = 'config/access.yaml';
 
@@ -27,8 +29,53 @@ export interface LoadedConfig {
   readonly warnings: readonly string[];
 }
 
-function zodProblems(section: string, error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => problem([section, ...(issue.path as (string | number)[])], issue.message));
+/** Whether a union member's issues say the value is not of that member's type at all. */
+const typeMismatch = (issues: readonly z.core.$ZodIssue[]) =>
+  issues.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'));
+
+/**
+ * zod's issues as problems: an unknown key or a bad record key is located at the key itself, a missing key is
+ * named, and a union (`pipelines: all | [names] | { tags }`) whose value has the type of exactly one member
+ * reports that member's own problems (an unknown key, a bad tag) instead of the union's summary.
+ */
+function zodProblems(
+  section: string,
+  schema: z.ZodType,
+  data: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  prefix: ConfigPath = [],
+): ConfigProblem[] {
+  return issues.flatMap((issue): ConfigProblem[] => {
+    const at: ConfigPath = [...prefix, ...(issue.path as (string | number)[])];
+    const path: ConfigPath = [section, ...at];
+    const missing = valueAt(data, at) === undefined;
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        return unknownKeyProblems(issue.keys, allowedKeysAt(schema, data, at), path);
+      case 'invalid_key':
+        return issue.issues.map((inner) => problem(path, inner.message, { at: 'key' }));
+      case 'invalid_type':
+        // zod says "received undefined" for a key that is not there; say which key is missing instead.
+        return [
+          problem(
+            path,
+            missing
+              ? `required key "${String(path[path.length - 1])}" is missing (expected ${issue.expected})`
+              : issue.message,
+          ),
+        ];
+      case 'invalid_union': {
+        if (missing)
+          return [problem(path, `required key "${String(path[path.length - 1])}" is missing: ${issue.message}`)];
+        const matching = issue.errors.filter((member) => !typeMismatch(member));
+        return matching.length === 1
+          ? zodProblems(section, schema, data, matching[0], at)
+          : [problem(path, issue.message)];
+      }
+      default:
+        return [problem(path, issue.message)];
+    }
+  });
 }
 
 function checkSections(data: unknown): { sections: PartialConfig; problems: ConfigProblem[] } {
@@ -39,14 +86,14 @@ function checkSections(data: unknown): { sections: PartialConfig; problems: Conf
     };
   }
   const raw = data as Record<string, unknown>;
-  const problems: ConfigProblem[] = Object.keys(raw)
-    .filter((key) => !(SECTION_NAMES as string[]).includes(key))
-    .map((key) => problem([key], `unknown top-level key; allowed keys are ${SECTION_NAMES.join(', ')}`));
+  const unknown = Object.keys(raw).filter((key) => !(SECTION_NAMES as string[]).includes(key));
+  const problems = unknownKeyProblems(unknown, SECTION_NAMES, []);
   const sections: Record<string, unknown> = {};
   for (const name of SECTION_NAMES) {
-    const result = sectionSchemas[name].safeParse(raw[name]);
+    const schema: z.ZodType = sectionSchemas[name];
+    const result = schema.safeParse(raw[name]);
     if (result.success) sections[name] = result.data;
-    else problems.push(...zodProblems(name, result.error));
+    else problems.push(...zodProblems(name, schema, raw[name], result.error.issues));
   }
   return { sections: sections as PartialConfig, problems };
 }
@@ -60,11 +107,20 @@ export function buildAccessModel(source: ConfigSource, catalog: ActionCatalog): 
   const { sections, problems } = checkSections(source.data);
   problems.push(...checkReferences(sections, catalog));
   if (isComplete(sections)) {
-    const { model, problems: resolutionProblems } = resolveAccessModel(sections, catalog);
-    problems.push(...resolutionProblems);
-    // Limits are measured on a model without skipped entries only; otherwise counts and sizes would be wrong.
-    if (problems.length === 0) problems.push(...checkAwsLimits(model));
-    if (problems.length === 0) return { file: source.file, config: sections, model, warnings: [] };
+    const found = problems.length;
+    try {
+      const { model, problems: resolutionProblems } = resolveAccessModel(sections, catalog);
+      problems.push(...resolutionProblems);
+      // Limits are measured on a model without skipped entries only; otherwise counts and sizes would be wrong.
+      if (problems.length === 0) problems.push(...checkAwsLimits(model));
+      if (problems.length === 0) {
+        return { file: source.file, config: sections, model, warnings: configWarnings(sections).map(source.describe) };
+      }
+    } catch (error) {
+      // Resolution skips what the checks above flagged; should it still trip over flagged data, those problems
+      // are the answer. With none found, the error is a bug and surfaces as one.
+      if (found === 0) throw error;
+    }
   }
   throw new ConfigError(source.file, problems.map(source.describe));
 }

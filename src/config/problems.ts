@@ -5,12 +5,23 @@ export type ConfigPath = readonly (string | number)[];
 export interface ConfigProblem {
   /** Where in the config, e.g. ['teams', 2, 'grants', 0, 'profile']. */
   readonly path: ConfigPath;
-  /** What is wrong and what is allowed. */
+  /** What is wrong and what is allowed; `{related}` is replaced by the located `related` path. */
   readonly message: string;
+  /**
+   * `key`: the problem is the last path element itself (an unknown key, a bad tag key): it is located at the key,
+   * and `got` shows the key. @default - located at the value, and `got` shows the value
+   */
+  readonly at?: 'key';
+  /** A second place the message refers to (`{related}`), e.g. the first of two colliding names. @default - none */
+  readonly related?: ConfigPath;
 }
 
-export function problem(path: ConfigPath, message: string): ConfigProblem {
-  return { path, message };
+export function problem(
+  path: ConfigPath,
+  message: string,
+  options: Pick<ConfigProblem, 'at' | 'related'> = {},
+): ConfigProblem {
+  return { path, message, ...options };
 }
 
 /** `teams[2].grants[0].profile` */
@@ -24,7 +35,7 @@ export function formatPath(path: ConfigPath): string {
           ? i === 0
             ? part
             : `.${part}`
-          : `["${part}"]`,
+          : `[${JSON.stringify(part)}]`,
     )
     .join('');
 }

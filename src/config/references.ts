@@ -4,6 +4,8 @@
  * the schema, so one broken section does not hide the problems of the others.
  */
 import type { ActionCatalog } from '../iam/action-catalog';
+import { customActionProblem } from './custom-actions';
+import { checkEnvironmentArns } from './environment-arns';
 import { oneOf, problem, type ConfigPath, type ConfigProblem } from './problems';
 import type { AccessConfig } from './schema';
 
@@ -16,6 +18,8 @@ export function checkReferences(config: PartialConfig, catalog: ActionCatalog): 
     ...checkTeams(config),
     ...checkPeople(config),
     ...checkCrossAccountRoles(config),
+    ...checkEnvironmentArns(config),
+    ...checkSuppressions(config),
   ];
 }
 
@@ -136,18 +140,8 @@ function checkProfiles({ profiles }: PartialConfig, catalog: ActionCatalog): Con
       return;
     }
     profile.actions.forEach((action, a) => {
-      if (catalog.get(action)) return;
-      const hints = catalog.suggest(action.includes(':') ? action : `codepipeline:${action}`);
-      const hint =
-        hints.length > 0
-          ? `did you mean ${hints.map((h) => `"${h}"`).join(' or ')}?`
-          : 'see the CodePipeline service authorization reference';
-      problems.push(
-        problem(
-          ['profiles', p, 'actions', a],
-          `unknown action: not a CodePipeline action of the service reference (exact spelling required); ${hint}`,
-        ),
-      );
+      const message = customActionProblem(action, catalog);
+      if (message !== undefined) problems.push(problem(['profiles', p, 'actions', a], message));
     });
     problems.push(
       ...duplicates(
@@ -191,14 +185,50 @@ function checkTeams({ teams, profiles }: PartialConfig): ConfigProblem[] {
   return problems;
 }
 
+/**
+ * One problem for every entry whose key differs only in case from an earlier entry's: IAM names are
+ * case-insensitive, so `Jin` and `jin` would be one user.
+ */
+export function caseCollisions<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  path: (index: number) => ConfigPath,
+  what: string,
+): ConfigProblem[] {
+  const first = new Map<string, number>();
+  const problems: ConfigProblem[] = [];
+  items.forEach((item, index) => {
+    const k = key(item);
+    const earlier = first.get(k.toLowerCase());
+    if (earlier === undefined) first.set(k.toLowerCase(), index);
+    else if (key(items[earlier]) !== k)
+      problems.push(
+        problem(
+          path(index),
+          `${what} "${k}" differs only in case from "${key(items[earlier])}" at {related}; IAM names are case-insensitive, so both would be one and the same name in AWS`,
+          { related: path(earlier) },
+        ),
+      );
+  });
+  return problems;
+}
+
 function checkPeople({ people, environments, teams }: PartialConfig): ConfigProblem[] {
   if (!people) return [];
-  const problems = duplicates(
-    people,
-    (p) => p.name,
-    (i) => ['people', i, 'name'],
-    'person name',
-  );
+  const problems = [
+    ...duplicates(
+      people,
+      (p) => p.name,
+      (i) => ['people', i, 'name'],
+      'person name',
+    ),
+    ...caseCollisions(
+      people,
+      (p) => p.name,
+      (i) => ['people', i, 'name'],
+      'user name',
+    ),
+  ];
   people.forEach((person, p) => {
     for (const [envName, teamNames] of Object.entries(person.memberships)) {
       if (environments && !environments.some((e) => e.name === envName)) {
@@ -302,4 +332,19 @@ function checkCrossAccountRoles({ environments, profiles, teams }: PartialConfig
     }),
   );
   return problems;
+}
+
+function checkSuppressions({ suppressions, environments }: PartialConfig): ConfigProblem[] {
+  if (!suppressions || !environments) return [];
+  const names = environments.map((e) => e.name);
+  return suppressions.flatMap((suppression, s) =>
+    suppression.environment === undefined || names.includes(suppression.environment)
+      ? []
+      : [
+          problem(
+            ['suppressions', s, 'environment'],
+            `unknown environment; must be ${oneOf(names)} (or leave it out for every environment)`,
+          ),
+        ],
+  );
 }

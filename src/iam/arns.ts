@@ -48,3 +48,19 @@ export const consoleUrls = {
     `https://${CONSOLE_DOMAIN[partitionOf(env.region)]}/switchrole?account=${env.accountId}` +
     `&roleName=${encodeURIComponent(role)}&displayName=${encodeURIComponent(displayName)}`,
 };
+
+export interface ParsedArn {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly resource: string;
+}
+
+/** The fields of `arn:partition:service:region:account:resource`, or undefined for anything else. */
+export function parseArn(arn: string): ParsedArn | undefined {
+  const match = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/.exec(arn);
+  if (!match) return undefined;
+  const [, partition, service, region, accountId, resource] = match;
+  return { partition, service, region, accountId, resource };
+}

@@ -1,10 +1,12 @@
 /**
  * AWS limits that `terraform plan` does not catch (the apply fails later): checked on the resolved model,
- * so derived names and rendered policies are measured exactly as they will be sent.
+ * so derived names and rendered policies are measured exactly as they will be sent. Every message names its
+ * environment; the same problem in several environments (a team's policy too large in each) is one line naming
+ * them all.
  */
 import { policySize } from '../iam/policy-document';
 import { problem, type ConfigPath, type ConfigProblem } from '../config/problems';
-import type { AccessModel, EnvironmentModel } from './types';
+import type { AccessModel, EnvironmentModel, ManagedPolicyModel } from './types';
 
 export const AWS_LIMITS = {
   managedPolicySize: 6144,
@@ -18,115 +20,180 @@ export const AWS_LIMITS = {
   roleNameLength: 64,
 } as const;
 
-const IAM_NAME = /^[\w+=,.@-]+$/;
+/** Per-account IAM quotas (AWS defaults; an account can have them raised), by their name in Service Quotas. */
+export const ACCOUNT_QUOTAS = {
+  users: { name: 'Users per account', value: 5000 },
+  groups: { name: 'Groups per account', value: 300 },
+  policies: { name: 'Customer managed policies per account', value: 1500 },
+  roles: { name: 'Roles per account', value: 1000 },
+} as const;
 
-function checkName(kind: string, name: string, max: number, origin: ConfigPath): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
+/** A problem of one environment; `{in}` in the message becomes `in environment "<name>"` (or several). */
+interface EnvironmentProblem {
+  readonly environment: string;
+  readonly path: ConfigPath;
+  readonly message: string;
+  readonly related?: ConfigPath;
+}
+
+const IAM_NAME = /^[\w+=,.@-]+$/;
+const count = (n: number) => n.toLocaleString('en-US');
+
+function checkName(
+  env: EnvironmentModel,
+  kind: string,
+  name: string,
+  max: number,
+  origin: ConfigPath,
+): EnvironmentProblem[] {
+  const problems: EnvironmentProblem[] = [];
+  const at = { environment: env.name, path: origin };
   if (name.length > max)
-    problems.push(problem(origin, `${kind} name "${name}" is ${name.length} characters; IAM allows at most ${max}`));
+    problems.push({
+      ...at,
+      message: `${kind} name "${name}" {in} is ${name.length} characters; IAM allows at most ${max}`,
+    });
   if (!IAM_NAME.test(name))
-    problems.push(problem(origin, `${kind} name "${name}" may only contain letters, digits and + = , . @ _ -`));
+    problems.push({ ...at, message: `${kind} name "${name}" {in} may only contain letters, digits and + = , . @ _ -` });
   return problems;
 }
 
-/** One problem per name used twice for the same kind of IAM entity in one account. */
+/**
+ * One problem per name that repeats an earlier one of the same kind of IAM entity in the account, exactly or
+ * differing only in case: IAM names are case-insensitive (`Jin` and `jin` collide at apply).
+ */
 function checkUnique(
-  kind: string,
   env: EnvironmentModel,
-  entries: readonly { name: string; origin: ConfigPath }[],
-): ConfigProblem[] {
-  const seen = new Map<string, ConfigPath>();
-  const problems: ConfigProblem[] = [];
+  kind: string,
+  entries: readonly { readonly name: string; readonly origin: ConfigPath }[],
+): EnvironmentProblem[] {
+  const seen = new Map<string, { readonly name: string; readonly origin: ConfigPath }>();
+  const problems: EnvironmentProblem[] = [];
   for (const entry of entries) {
-    const first = seen.get(entry.name);
-    if (first === undefined) seen.set(entry.name, entry.origin);
-    else
-      problems.push(
-        problem(
-          entry.origin,
-          `${kind} name "${entry.name}" is used twice in environment "${env.name}" (account ${env.accountId}); IAM names are unique per account`,
-        ),
-      );
+    const first = seen.get(entry.name.toLowerCase());
+    if (first === undefined) {
+      seen.set(entry.name.toLowerCase(), entry);
+      continue;
+    }
+    const clash =
+      first.name === entry.name
+        ? `${kind} name "${entry.name}" is used twice {in} (first at {related})`
+        : `${kind} name "${entry.name}" differs only in case from "${first.name}" (at {related}) {in}`;
+    problems.push({
+      environment: env.name,
+      path: entry.origin,
+      related: first.origin,
+      message: `${clash}; IAM names are case-insensitive and unique per AWS account`,
+    });
   }
   return problems;
 }
 
-function checkEnvironment(env: EnvironmentModel): ConfigProblem[] {
-  const inEnv = `in environment "${env.name}"`;
-  const problems: ConfigProblem[] = [];
+function checkQuotas(env: EnvironmentModel, policies: readonly ManagedPolicyModel[]): EnvironmentProblem[] {
+  const counts: Record<keyof typeof ACCOUNT_QUOTAS, [number, string]> = {
+    users: [env.users.length, 'IAM users'],
+    groups: [env.groups.length, 'IAM groups'],
+    policies: [policies.length, 'customer managed policies'],
+    roles: [env.roles.length, 'IAM roles'],
+  };
+  return Object.entries(counts).flatMap(([key, [n, what]]) => {
+    const quota = ACCOUNT_QUOTAS[key as keyof typeof ACCOUNT_QUOTAS];
+    return n > quota.value
+      ? [
+          {
+            environment: env.name,
+            path: env.origin,
+            message: `{in} would have ${count(n)} ${what}; the default quota "${quota.name}" is ${count(quota.value)} (split the environment's teams, or have the quota raised in Service Quotas first)`,
+          },
+        ]
+      : [];
+  });
+}
+
+function checkEnvironment(env: EnvironmentModel): EnvironmentProblem[] {
+  const problems: EnvironmentProblem[] = [];
+  const at = (path: ConfigPath, message: string) => problems.push({ environment: env.name, path, message });
   const policies = [...env.groups.flatMap((g) => g.policies), ...env.roles.flatMap((r) => r.policies)];
 
   for (const policy of policies) {
-    problems.push(...checkName('policy', policy.name, AWS_LIMITS.policyNameLength, policy.origin));
+    problems.push(...checkName(env, 'policy', policy.name, AWS_LIMITS.policyNameLength, policy.origin));
     const size = policySize(policy.json);
     if (size > AWS_LIMITS.managedPolicySize) {
-      problems.push(
-        problem(
-          policy.origin,
-          `policy "${policy.name}" ${inEnv} renders to ${size} characters; a managed policy may have at most ${AWS_LIMITS.managedPolicySize} (split the grant or scope it with "all" or tags)`,
-        ),
+      at(
+        policy.origin,
+        `policy "${policy.name}" {in} renders to ${size} characters; a managed policy may have at most ${AWS_LIMITS.managedPolicySize} (split the grant or scope it with "all" or tags)`,
       );
     }
   }
   for (const group of env.groups) {
-    problems.push(...checkName('group', group.name, AWS_LIMITS.groupNameLength, group.origin));
+    problems.push(...checkName(env, 'group', group.name, AWS_LIMITS.groupNameLength, group.origin));
     if (group.policies.length > AWS_LIMITS.managedPoliciesPerGroup) {
-      problems.push(
-        problem(
-          group.origin,
-          `group "${group.name}" ${inEnv} would have ${group.policies.length} managed policies attached; AWS allows at most ${AWS_LIMITS.managedPoliciesPerGroup} per group`,
-        ),
+      at(
+        group.origin,
+        `group "${group.name}" {in} would have ${group.policies.length} managed policies attached; AWS allows at most ${AWS_LIMITS.managedPoliciesPerGroup} per group`,
       );
     }
   }
   for (const user of env.users) {
     if (user.groups.length > AWS_LIMITS.groupsPerUser) {
-      problems.push(
-        problem(
-          user.origin,
-          `user "${user.name}" ${inEnv} would be in ${user.groups.length} groups (${user.groups.join(', ')}); AWS allows at most ${AWS_LIMITS.groupsPerUser}`,
-        ),
+      at(
+        user.origin,
+        `user "${user.name}" {in} would be in ${user.groups.length} groups (${user.groups.join(', ')}); AWS allows at most ${AWS_LIMITS.groupsPerUser}`,
       );
     }
   }
   for (const role of env.roles) {
+    problems.push(...checkName(env, 'role', role.name, AWS_LIMITS.roleNameLength, role.origin));
     const trustSize = policySize(role.trustJson);
     if (trustSize > AWS_LIMITS.trustPolicySize) {
-      problems.push(
-        problem(
-          role.origin,
-          `trust policy of role "${role.name}" is ${trustSize} characters; the default quota is ${AWS_LIMITS.trustPolicySize}`,
-        ),
+      at(
+        role.origin,
+        `trust policy of role "${role.name}" {in} is ${trustSize} characters; the default quota is ${AWS_LIMITS.trustPolicySize}`,
       );
     }
     if (role.policies.length > AWS_LIMITS.managedPoliciesPerRole) {
-      problems.push(
-        problem(
-          role.origin,
-          `role "${role.name}" would have ${role.policies.length} managed policies; AWS allows at most ${AWS_LIMITS.managedPoliciesPerRole}`,
-        ),
+      at(
+        role.origin,
+        `role "${role.name}" {in} would have ${role.policies.length} managed policies; AWS allows at most ${AWS_LIMITS.managedPoliciesPerRole}`,
       );
     }
   }
   for (const bucket of env.bucketPolicies) {
     const size = policySize(bucket.json);
     if (size > AWS_LIMITS.bucketPolicySize) {
-      problems.push(
-        problem(
-          bucket.origin,
-          `bucket policy of "${bucket.bucket}" is ${size} characters; S3 allows at most ${AWS_LIMITS.bucketPolicySize}`,
-        ),
+      at(
+        bucket.origin,
+        `bucket policy of "${bucket.bucket}" {in} is ${size} characters; S3 allows at most ${AWS_LIMITS.bucketPolicySize}`,
       );
     }
   }
   problems.push(
-    ...checkUnique('group', env, env.groups),
-    ...checkUnique('policy', env, policies),
-    ...checkUnique('role', env, env.roles),
+    ...checkUnique(env, 'user', env.users),
+    ...checkUnique(env, 'group', env.groups),
+    ...checkUnique(env, 'policy', policies),
+    ...checkUnique(env, 'role', env.roles),
+    ...checkQuotas(env, policies),
   );
   return problems;
 }
 
+/** The same problem (place and message) in several environments becomes one, naming them all, in first-seen order. */
+function mergeEnvironments(problems: readonly EnvironmentProblem[]): ConfigProblem[] {
+  const merged = new Map<string, { problem: EnvironmentProblem; environments: string[] }>();
+  for (const p of problems) {
+    const key = JSON.stringify([p.path, p.related, p.message]);
+    const entry = merged.get(key);
+    if (entry === undefined) merged.set(key, { problem: p, environments: [p.environment] });
+    else if (!entry.environments.includes(p.environment)) entry.environments.push(p.environment);
+  }
+  return [...merged.values()].map(({ problem: p, environments }) => {
+    const names = environments.map((e) => `"${e}"`).join(', ');
+    const where = environments.length === 1 ? `environment ${names}` : `environments ${names}`;
+    const message = p.message.replace('{in}', `in ${where}`).replace(/^in e/, 'E');
+    return problem(p.path, message, p.related ? { related: p.related } : {});
+  });
+}
+
 export function checkAwsLimits(model: AccessModel): ConfigProblem[] {
-  return model.environments.flatMap(checkEnvironment);
+  return mergeEnvironments(model.environments.flatMap(checkEnvironment));
 }

@@ -145,14 +145,16 @@ function customResources(type: CodePipelineResourceType, scope: ResolvedScope): 
   }
 }
 
-/** Custom actions, grouped by the resource type the service reference gives each one. */
+/**
+ * Custom actions, grouped by the resource type the service reference gives each one. An action the catalog does
+ * not know is left out: the config check reports it (custom-actions.ts), and resolution still runs on such a
+ * config to report its own problems in the same run, so it must not stop at one.
+ */
 function customStatements(actions: readonly string[], scope: ResolvedScope, catalog: ActionCatalog): PolicyStatement[] {
   const byType = new Map<CodePipelineResourceType, string[]>();
   for (const action of actions) {
     const entry = catalog.get(action);
-    if (!entry)
-      throw new Error(`custom action ${action} is not in the catalog; the config check should have caught it`);
-    byType.set(entry.resourceType, [...(byType.get(entry.resourceType) ?? []), entry.action]);
+    if (entry) byType.set(entry.resourceType, [...(byType.get(entry.resourceType) ?? []), entry.action]);
   }
   return [...byType.entries()]
     .sort(([a], [b]) => a.localeCompare(b))

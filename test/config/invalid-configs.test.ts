@@ -1,63 +1,90 @@
 /**
- * Table-driven: every case in fixtures/invalid-configs.yaml is a config a user could write. The real synth
- * CLI must refuse it with one error that lists every problem with its place, exit non-zero, and write nothing.
+ * Table-driven: every case in fixtures/invalid-configs.yaml is a config a user could write, and every case in
+ * fixtures/cli-faults.yaml (when present) a fault a user could run into. Each runs the real compiled CLI in its own
+ * throwaway project (helpers/isolated-project.ts), which must exit as expected, print every expected fragment,
+ * never a stack trace, and, unless the case says otherwise, leave every file of the project (cdktf.out/, tfplans/,
+ * .cache/, the state file, the config) byte-identical. A config error is one header with the problem count and
+ * one located line per problem, each printed once.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { mapLimit, runSynthCli, type CliResult } from '../helpers/cli';
+import { mapLimit } from '../helpers/cli';
+import {
+  CONFIG_FILE,
+  FIXTURES_DIR,
+  IsolatedProjects,
+  runCliCase,
+  type CliCase,
+  type CliCaseRun,
+} from '../helpers/isolated-project';
 
-interface InvalidConfigCase {
-  readonly name: string;
-  readonly problems: number;
-  readonly config: string;
-  readonly expect: readonly string[];
-}
+const INVALID_CONFIGS = join(FIXTURES_DIR, 'invalid-configs.yaml');
+const CLI_FAULTS = join(FIXTURES_DIR, 'cli-faults.yaml');
 
-const cases: InvalidConfigCase[] = parse(
-  readFileSync(join(__dirname, '..', 'fixtures', 'invalid-configs.yaml'), 'utf8'),
-);
-const workdir = mkdtempSync(join(tmpdir(), 'invalid-configs-'));
-const results = new Map<string, CliResult>();
+const configCases: CliCase[] = parse(readFileSync(INVALID_CONFIGS, 'utf8'));
+const faultCases: CliCase[] = existsSync(CLI_FAULTS) ? (parse(readFileSync(CLI_FAULTS, 'utf8')) ?? []) : [];
+const cases = [...configCases, ...faultCases];
+
+const projects = new IsolatedProjects();
+const runs = new Map<string, CliCaseRun>();
 
 beforeAll(async () => {
-  await mapLimit(cases, 3, async (c) => {
-    const dir = join(workdir, c.name.replace(/\W+/g, '-'));
-    const file = join(dir, 'access.yaml');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, c.config);
-    results.set(c.name, await runSynthCli({ ACCESS_CONFIG: file, CDKTF_OUTDIR: join(dir, 'cdktf.out') }));
-  });
-}, 180_000);
+  await mapLimit(cases, 3, async (c) => runs.set(c.name, await runCliCase(projects, c)));
+}, 900_000);
 
-afterAll(() => rmSync(workdir, { recursive: true, force: true }));
-
-test('the table has at least 25 cases', () => {
-  expect(cases.length).toBeGreaterThanOrEqual(25);
+afterAll(() => {
+  projects.dispose();
+  expect(existsSync(projects.root)).toBe(false);
 });
 
-describe.each(cases)('$name', (c) => {
-  const dir = () => join(workdir, c.name.replace(/\W+/g, '-'));
+test('the tables are large enough and their case names unique', () => {
+  if (faultCases.length > 0) expect(cases.length).toBeGreaterThanOrEqual(80);
+  else expect(configCases.length).toBeGreaterThanOrEqual(75);
+  expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
+  for (const c of configCases) {
+    expect(typeof c.config).toBe('string');
+    expect(c.problems).toBeGreaterThan(0);
+  }
+});
 
-  test('exits non-zero with one error listing every problem', () => {
-    const result = results.get(c.name);
-    expect(result?.exitCode).toBe(1);
-    const stderr = result?.stderr ?? '';
-    const header = `${join(dir(), 'access.yaml')}: ${c.problems} problem${c.problems === 1 ? '' : 's'} in the access config; nothing was synthesized:`;
-    expect(stderr).toContain(header);
-    expect(stderr.split('\n').filter((line) => line.startsWith('  - '))).toHaveLength(c.problems);
-    for (const fragment of c.expect) expect(stderr).toContain(fragment);
-    // Every problem line names the file and a line:column.
-    for (const line of stderr.split('\n').filter((l) => l.startsWith('  - '))) {
-      expect(line).toMatch(
-        new RegExp(`^  - ${join(dir(), 'access.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+`),
-      );
-    }
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe.each(cases)('$name', (c) => {
+  const run = () => {
+    const found = runs.get(c.name);
+    if (!found) throw new Error(`case "${c.name}" did not run`);
+    return found;
+  };
+  const output = () => `${run().result.stdout}${run().result.stderr}`;
+
+  test(`exits ${c.exit ?? 1} and prints every expected fragment, without a stack trace`, () => {
+    expect({ exitCode: run().result.exitCode, output: output() }).toMatchObject({ exitCode: c.exit ?? 1 });
+    for (const fragment of c.expect) expect(output()).toContain(fragment);
+    expect(output()).not.toMatch(/^\s+at .+[:(]\d+:\d+\)?$/m);
   });
 
-  test('writes no synth output', () => {
-    expect(existsSync(join(dir(), 'cdktf.out'))).toBe(false);
-    expect(readdirSync(dir())).toEqual(['access.yaml']);
+  if (c.problems !== undefined) {
+    const problems = c.problems;
+    test(`lists ${problems} located problem${problems === 1 ? '' : 's'}, each once`, () => {
+      const header = `${CONFIG_FILE}: ${problems} problem${problems === 1 ? '' : 's'} in the access config; nothing was synthesized:`;
+      expect(output()).toContain(header);
+      const lines = output()
+        .split('\n')
+        .filter((line) => line.startsWith('  - '));
+      expect(lines).toHaveLength(problems);
+      for (const line of lines) expect(line).toMatch(new RegExp(`^  - ${escape(CONFIG_FILE)}:\\d+:\\d+[ :]`));
+      expect(new Set(lines).size).toBe(lines.length);
+    });
+  }
+
+  if (c.unchanged ?? true) {
+    test('leaves cdktf.out/, tfplans/, .cache/, the state file and the config byte-identical', () => {
+      expect(run().after).toEqual(run().before);
+    });
+  }
+
+  test('leaves nothing in its temp directory', () => {
+    expect(run().leftInTmp).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { RULE_IDS } from '../../config/rule-ids';
 import { findingsOf, type Rule } from './rule';
 
 /** Probes (see access-matrix.ts) a compliant artifact bucket policy must deny explicitly. */
@@ -9,7 +10,7 @@ const MUST_DENY = [
 ];
 
 export const artifactBucketDenies: Rule = {
-  id: 'CPA-S3-1',
+  id: RULE_IDS.artifactBucketDenies,
   severity: 'error',
   summary: 'An artifact bucket policy does not deny insecure transport and non-KMS uploads',
   explanation:

@@ -1,10 +1,11 @@
+import { RULE_IDS } from '../../config/rule-ids';
 import { AWS_LIMITS } from '../../model/limits';
 import { policySize } from '../../iam/policy-document';
 import type { PlannedGroup, PlannedRole } from '../plan-principals';
 import { findingsOf, type Finding, type Rule } from './rule';
 
 export const awsLimits: Rule = {
-  id: 'CPA-LIM1',
+  id: RULE_IDS.awsLimits,
   severity: 'error',
   summary: 'An AWS limit the plan does not check is exceeded (policy size, attachments, groups per user)',
   explanation:

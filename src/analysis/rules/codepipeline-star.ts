@@ -1,8 +1,9 @@
+import { RULE_IDS } from '../../config/rule-ids';
 import { asList, statementsOf } from '../plan-principals';
 import { findingsOf, statementLabel, type Rule } from './rule';
 
 export const codepipelineStar: Rule = {
-  id: 'CPA-IAM5',
+  id: RULE_IDS.codepipelineStar,
   severity: 'error',
   summary: 'codepipeline:* (or *) outside an admin profile',
   explanation:

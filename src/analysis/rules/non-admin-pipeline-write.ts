@@ -1,9 +1,10 @@
+import { RULE_IDS } from '../../config/rule-ids';
 import { findingsOf, type Rule } from './rule';
 
 const WRITES = ['CreatePipeline', 'UpdatePipeline', 'DeletePipeline'];
 
 export const nonAdminPipelineWrite: Rule = {
-  id: 'CPA-IAM2',
+  id: RULE_IDS.nonAdminPipelineWrite,
   severity: 'error',
   summary: 'A principal without an admin profile can create, update or delete a pipeline',
   explanation:

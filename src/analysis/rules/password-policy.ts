@@ -1,10 +1,11 @@
+import { RULE_IDS } from '../../config/rule-ids';
 import { findingsOf, type Rule } from './rule';
 
 /** CIS AWS Foundations (checkov CKV_AWS_9-15). */
 const CIS = { minimumLength: 14, reusePrevention: 24, maxAgeDays: 90 };
 
 export const passwordPolicy: Rule = {
-  id: 'CPA-PWD1',
+  id: RULE_IDS.passwordPolicy,
   severity: 'warning',
   summary: 'The account password policy is weaker than CIS',
   explanation:

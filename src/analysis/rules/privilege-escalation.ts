@@ -1,3 +1,4 @@
+import { RULE_IDS } from '../../config/rule-ids';
 import { actionMatches } from '../../iam/action-patterns';
 import { asList, statementsOf } from '../plan-principals';
 import { findingsOf, statementLabel, type Rule } from './rule';
@@ -16,7 +17,7 @@ const ESCALATIONS = [
 ];
 
 export const privilegeEscalation: Rule = {
-  id: 'CPA-IAM3',
+  id: RULE_IDS.privilegeEscalation,
   severity: 'error',
   summary: 'A policy allows a privilege-escalation path',
   explanation:

@@ -1,9 +1,10 @@
+import { RULE_IDS } from '../../config/rule-ids';
 import { actionsMatching } from '../../iam/service-reference';
 import { asList, statementsOf } from '../plan-principals';
 import { findingsOf, statementLabel, type Finding, type Rule } from './rule';
 
 export const resourceStar: Rule = {
-  id: 'CPA-IAM4',
+  id: RULE_IDS.resourceStar,
   severity: 'error',
   summary: '`Resource: "*"` on actions that can be scoped to resources',
   explanation:

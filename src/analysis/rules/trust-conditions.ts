@@ -1,8 +1,9 @@
+import { RULE_IDS } from '../../config/rule-ids';
 import { asList, statementsOf } from '../plan-principals';
 import { findingsOf, statementLabel, type Rule } from './rule';
 
 export const trustConditions: Rule = {
-  id: 'CPA-IAM8',
+  id: RULE_IDS.trustConditions,
   severity: 'warning',
   summary: 'A role trusts a whole account without MFA or an external id (an error when it trusts everyone)',
   explanation:

@@ -1,9 +1,10 @@
+import { RULE_IDS } from '../../config/rule-ids';
 import { actionsMatching } from '../../iam/service-reference';
 import { asList, statementsOf } from '../plan-principals';
 import { findingsOf, statementLabel, type Finding, type Rule } from './rule';
 
 export const unknownAction: Rule = {
-  id: 'CPA-IAM6',
+  id: RULE_IDS.unknownAction,
   severity: 'error',
   summary: 'An action that does not exist in the service authorization reference',
   explanation:

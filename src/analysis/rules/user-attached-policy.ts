@@ -1,7 +1,8 @@
+import { RULE_IDS } from '../../config/rule-ids';
 import { findingsOf, type Rule } from './rule';
 
 export const userAttachedPolicy: Rule = {
-  id: 'CPA-IAM1',
+  id: RULE_IDS.userAttachedPolicy,
   severity: 'error',
   summary: 'A policy is attached to a user directly',
   explanation:

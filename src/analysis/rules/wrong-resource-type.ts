@@ -1,9 +1,10 @@
+import { RULE_IDS } from '../../config/rule-ids';
 import { actionsMatching, resourceCanMatch } from '../../iam/service-reference';
 import { asList, statementsOf } from '../plan-principals';
 import { findingsOf, statementLabel, type Finding, type Rule } from './rule';
 
 export const wrongResourceType: Rule = {
-  id: 'CPA-IAM7',
+  id: RULE_IDS.wrongResourceType,
   severity: 'error',
   summary: 'A CodePipeline action scoped to an ARN of the wrong resource type',
   explanation:
