@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { generateConfig, LARGE_TEST_CONFIG } from '../../src/fixtures/generate-config';
+import { EXAMPLE_CONFIG_FILE } from '../helpers/fixture-files';
 import { loadYamlData, parseConfigSource } from '../../src/config/source';
 import { ConfigError } from '../../src/config/problems';
 
@@ -61,7 +62,7 @@ const corners: [string, string][] = [
 ];
 
 const texts: [string, string][] = [
-  ['config/access.yaml', readFileSync(join(__dirname, '..', '..', 'config', 'access.yaml'), 'utf8')],
+  ['test/fixtures/example/access.yaml', readFileSync(EXAMPLE_CONFIG_FILE, 'utf8')],
   ['generated large fixture', generateConfig(LARGE_TEST_CONFIG)],
   ['generated 300 people', generateConfig({ environments: 3, teams: 20, people: 300, pipelines: 50 })],
   ...invalidCases,
