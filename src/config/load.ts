@@ -11,6 +11,7 @@ import { ConfigError, problem, type ConfigPath, type ConfigProblem } from './pro
 import { checkReferences, type PartialConfig } from './references';
 import { SECTION_NAMES, sectionSchemas, type AccessConfig } from './schema';
 import { parseConfigSource, readConfigSource, valueAt, type ConfigSource } from './source';
+import { tokenMarkerProblems } from './token-markers';
 import { allowedKeysAt, unknownKeyProblems } from './unknown-keys';
 import { configWarnings } from './warnings';
 
@@ -105,7 +106,7 @@ function isComplete(sections: PartialConfig): sections is AccessConfig {
 /** Validates parsed config data; throws ConfigError listing every problem. */
 export function buildAccessModel(source: ConfigSource, catalog: ActionCatalog): LoadedConfig {
   const { sections, problems } = checkSections(source.data);
-  problems.push(...checkReferences(sections, catalog));
+  problems.push(...tokenMarkerProblems(source.data), ...checkReferences(sections, catalog));
   if (isComplete(sections)) {
     const found = problems.length;
     try {
