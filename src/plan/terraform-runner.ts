@@ -11,6 +11,7 @@
  * 3 to 5 s a plan takes. POSIX only (Linux, macOS), like the process groups it relies on.
  */
 import { spawn } from 'node:child_process';
+import { onExit } from '../synth/exit-hooks';
 
 const WATCHDOG_SCRIPT = [
   'exec 3<&0 </dev/null', // the pipe from the CLI moves to fd 3; Terraform reads nothing
@@ -54,9 +55,13 @@ function terraformEnvironment(cliConfigFile: string): NodeJS.ProcessEnv {
   return { ...env, TF_CLI_CONFIG_FILE: cliConfigFile, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 }
 
-/** Terraform runs in its own process group (so a time-out can stop its plugins too); Ctrl-C must reach it. */
+/**
+ * Terraform runs in its own process group (so a time-out can stop its plugins too). Groups still running when this
+ * process exits (a CLI stopped by Ctrl-C exits through process.exit) are killed first, before the exit hooks that
+ * clean up the directories Terraform works in.
+ */
 const running = new Set<number>();
-let forwardingSignals = false;
+let killingOnExit = false;
 
 function killGroup(pid: number): void {
   try {
@@ -66,15 +71,12 @@ function killGroup(pid: number): void {
   }
 }
 
-function forwardSignals(): void {
-  if (forwardingSignals) return;
-  forwardingSignals = true;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      for (const pid of running) killGroup(pid);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
-  }
+function killRunningOnExit(): void {
+  if (killingOnExit) return;
+  killingOnExit = true;
+  onExit('stop processes', () => {
+    for (const pid of running) killGroup(pid);
+  });
 }
 
 export function runTerraform(
@@ -92,7 +94,7 @@ export function runTerraform(
     });
     // The watchdog's lifeline: never written, never closed while this process lives.
     child.stdin.on('error', () => undefined);
-    forwardSignals();
+    killRunningOnExit();
     if (child.pid !== undefined) running.add(child.pid);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
