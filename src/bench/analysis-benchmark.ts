@@ -8,11 +8,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readPlanFiles } from '../analysis/plan-files';
+import { defineCommand, runCli, type CommandLine } from '../cli/command-line';
+import { envValue, TERRAFORM_BIN, TF_PROVIDER_MIRROR } from '../cli/environment';
+import { usable } from '../cli/usage-error';
+import { parsePositiveInteger } from '../cli/values';
+import { loadAccessConfig } from '../config/load';
 import { generateConfig, type GeneratedConfigSize } from '../fixtures/generate-config';
-import { planEnvironments, settingsFromEnv } from '../plan/planner';
-import { synthesize } from '../synth/synthesize';
+import { planEnvironments, planOutputFiles } from '../plan/planner';
+import { synthesizeStaged } from '../synth/synthesize';
+import { WriteTransaction } from '../synth/write-transaction';
 import { timeAnalysis } from './time-analysis';
 
 export const ANALYSIS_BENCH_SIZE: GeneratedConfigSize = { environments: 1, teams: 20, people: 1000, pipelines: 50 };
@@ -25,21 +30,43 @@ async function cachedPlan(size: GeneratedConfigSize, label: string): Promise<{ d
   if (environments.every((e) => existsSync(join(dir, 'tfplans', `${e}.plan.json`)))) return { dir, environments };
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'access.yaml'), text);
-  const { stacksDir } = await synthesize(join(dir, 'access.yaml'), join(dir, 'cdktf.out'));
-  await planEnvironments({
-    environments,
-    stacksDir,
-    outputDir: join(dir, 'tfplans'),
-    cacheDir: '.cache/terraform',
-    terraform: { ...settingsFromEnv(), timeoutSeconds: 1800 },
+  const loaded = await loadAccessConfig(join(dir, 'access.yaml'));
+  await WriteTransaction.run(async (tx) => {
+    const synth = synthesizeStaged(loaded, join(dir, 'cdktf.out'), tx);
+    const plans = await planEnvironments({
+      environments,
+      stacksDir: synth.stagedStacksDir,
+      committedStacksDir: synth.stacksDir,
+      cacheDir: '.cache/terraform',
+      terraform: { binary: envValue(TERRAFORM_BIN), timeoutSeconds: 1800 },
+      provider: envValue(TF_PROVIDER_MIRROR),
+      transaction: tx,
+    });
+    tx.writeFiles(join(dir, 'tfplans'), planOutputFiles(plans));
   });
   return { dir, environments };
 }
 
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { full: { type: 'boolean' }, sample: { type: 'string', default: '100' } } });
+const COMMAND = defineCommand({
+  name: 'bench:analysis',
+  command: 'npm run bench:analysis --',
+  description: [
+    `The analysis cost of one environment with ${ANALYSIS_BENCH_SIZE.people} users, ${ANALYSIS_BENCH_SIZE.teams} teams and ${ANALYSIS_BENCH_SIZE.pipelines} pipelines, printed (not asserted).`,
+    'The plan is made once with real Terraform and kept under .cache/bench/. Without de-duplication each user is',
+    'simulated on its own: measured on a sample of users and scaled, unless --full.',
+  ].join('\n'),
+  options: {
+    full: { type: 'boolean', help: 'simulate every user without de-duplication instead of a sample (slow)' },
+    sample: { type: 'string', default: '100', value: '<n>', help: 'users measured without de-duplication' },
+  },
+  environment: [TERRAFORM_BIN, TF_PROVIDER_MIRROR],
+  failure: 'the plan or the analysis failed',
+});
+
+async function main({ values }: CommandLine<(typeof COMMAND)['options']>): Promise<number> {
+  const requestedSample = usable(parsePositiveInteger('--sample', values.sample));
   const size = ANALYSIS_BENCH_SIZE;
   console.log(
     `analysis benchmark: ${size.people} users, ${size.teams} teams, ${size.pipelines} pipelines, 1 environment`,
@@ -53,7 +80,7 @@ async function main(): Promise<void> {
   const deduplicated = await timeAnalysis(files, env, { dedupe: true });
   const stats = deduplicated.statistics;
   // Without de-duplication: a sample of users, each simulated on its own, scaled (unless --full).
-  const sample = values.full ? size.people : Math.min(Number(values.sample), size.people);
+  const sample = values.full ? size.people : Math.min(requestedSample, size.people);
   const without = await timeAnalysis(files, env, { dedupe: false, sample });
 
   const rows = [
@@ -82,11 +109,7 @@ async function main(): Promise<void> {
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
   console.log(`rule findings: ${deduplicated.findings}`);
+  return 0;
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(`benchmark failed: ${(error as Error).message}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli(COMMAND, main);

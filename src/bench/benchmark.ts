@@ -13,7 +13,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { defineCommand, runCli, type CommandLine } from '../cli/command-line';
+import { TERRAFORM_BIN, TF_PROVIDER_MIRROR } from '../cli/environment';
+import { usable } from '../cli/usage-error';
+import { parsePositiveInteger } from '../cli/values';
 import { generateConfig, type GeneratedConfigSize } from '../fixtures/generate-config';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -188,16 +191,26 @@ function benchSize(users: number, runs: number): StageResult[] {
   return results;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      runs: { type: 'string', default: '3' },
-      sizes: { type: 'string', default: '10,300,1000' },
-      'skip-tests': { type: 'boolean' },
-    },
-  });
-  const runs = Number(values.runs);
-  const sizes = values.sizes.split(',').map(Number);
+const COMMAND = defineCommand({
+  name: 'bench',
+  command: 'npm run bench --',
+  description: [
+    'Times each stage (synth, plan, analysis) on generated configs of each size (3 environments, 20 teams,',
+    '50 pipelines), each run as its own process, against what a user would run instead. Prints one table and',
+    'writes bench/results.json. Figures only; nothing is asserted.',
+  ].join('\n'),
+  options: {
+    runs: { type: 'string', default: '3', value: '<n>', help: 'runs per stage' },
+    sizes: { type: 'string', default: '10,300,1000', value: '<users,...>', help: 'users per environment, per config' },
+    'skip-tests': { type: 'boolean', help: 'do not time `npm test`' },
+  },
+  environment: [TERRAFORM_BIN, TF_PROVIDER_MIRROR],
+  failure: 'a stage failed (its command and output are printed)',
+});
+
+async function main({ values }: CommandLine<(typeof COMMAND)['options']>): Promise<number> {
+  const runs = usable(parsePositiveInteger('--runs', values.runs));
+  const sizes = values.sizes.split(',').map((size) => usable(parsePositiveInteger('--sizes', size)));
   mkdirSync(WORK, { recursive: true });
   console.log(
     `codepipeline-access benchmark: ${runs} runs per stage, sizes ${sizes.join(', ')} users x 3 environments, 20 teams, 50 pipelines`,
@@ -220,6 +233,7 @@ async function main(): Promise<void> {
   console.log('');
   console.log(renderTable(stages));
   console.log(`\nwrote bench/results.json`);
+  return 0;
 }
 
 /** A Markdown table: one row per stage, one column group per size. */
@@ -242,9 +256,4 @@ export function renderTable(stages: readonly StageResult[]): string {
   return lines.join('\n');
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(`benchmark failed: ${(error as Error).message}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli(COMMAND, main);

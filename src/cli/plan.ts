@@ -4,34 +4,300 @@
  *   <env>.plan.json, <env>.plan.txt   the plans
  *   <env>.access.json                 who can do what (committed: a change in access shows in the PR diff)
  *   SUMMARY.md                        the review report, against the plans of --base when given
- * Exit 1 on a config problem, a failed plan, or an error-level rule finding.
+ *
+ * Top to bottom: preflight (every check that needs no writing), lock (each directory the run writes), synth
+ * (staged), plan, analyse, write. Everything is written in one transaction at the end: cdktf.out/, tfplans/ and
+ * the sandboxes under .cache/ change together, or, when anything fails, not at all.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { renderEnvironmentAccess } from '../analysis/access-matrix';
-import { analyzePlans } from '../analysis/analyze';
+import { analyzePlans, type AnalysisResult } from '../analysis/analyze';
 import { ANALYSIS_CACHE_DIR, DecisionCache } from '../analysis/decision-cache';
-import { accessFileName, readPlanFiles, SUMMARY_FILE } from '../analysis/plan-files';
+import { accessFileName, readPlanFiles, SUMMARY_FILE, type PlanFile } from '../analysis/plan-files';
 import { renderSummary, type ReportSide } from '../analysis/report';
-import { configFileFromEnv } from '../config/load';
-import { ConfigError, oneOf, printWarnings } from '../config/problems';
+import { loadAccessConfig, loadAccessConfigText, type LoadedConfig } from '../config/load';
+import { oneOf, printWarnings } from '../config/problems';
+import type { EnvironmentPlan } from '../plan/plan-environment';
 import { PlanView, type ChangeCounts } from '../plan/plan-json';
-import { PlanFailures, planEnvironments, planFileNames, settingsFromEnv, type ProgressEvent } from '../plan/planner';
-import { writeFilesAtomically } from '../synth/atomic-files';
-import { outdirFromEnv, synthesize } from '../synth/synthesize';
+import { planEnvironments, planOutputFiles, type PlanRequest, type ProgressEvent } from '../plan/planner';
+import { withDirectoryLocks } from '../synth/dir-lock';
+import { displayPath } from '../synth/paths';
+import { synthesizeStaged, type StagedSynth } from '../synth/synthesize';
+import { WriteTransaction } from '../synth/write-transaction';
+import { commandName, defineCommand, runCli, type OptionValues } from './command-line';
+import {
+  ACCESS_CONFIG,
+  CDKTF_OUTDIR,
+  envValue,
+  LOCK_WAIT_SECONDS,
+  PLAN_TIMEOUT_SECONDS,
+  TERRAFORM_BIN,
+  TF_PROVIDER_MIRROR,
+} from './environment';
+import { CommandFailure, UsageError } from './usage-error';
+import { directoryProblem } from './values';
 
-const USAGE = 'usage: npm run plan [-- --env <environment> ...] [--out <dir>] [--base <git ref>] [--no-cache]';
-const TERRAFORM_CACHE = '.cache/terraform';
+const COMMAND = defineCommand({
+  name: 'plan',
+  command: 'npm run plan --',
+  description: [
+    'Validates and synthesizes the access config, plans every environment offline with real Terraform and the real',
+    'AWS provider (dummy credentials, empty state: what a first deploy would create), and analyses who can do what.',
+    'Writes <env>.plan.json, <env>.plan.txt, <env>.access.json and SUMMARY.md to the --out directory and the stacks',
+    'to cdktf.out/, all at the end and only when every environment planned. A concurrent run on the same',
+    'directories is waited for (LOCK_WAIT_SECONDS).',
+  ].join('\n'),
+  options: {
+    env: {
+      type: 'string',
+      multiple: true,
+      value: '<environment>',
+      help: 'plan only this environment (repeat for more); the others are analysed from their plan files',
+    },
+    out: { type: 'string', default: 'tfplans', value: '<dir>', help: 'where the plan, access and report files go' },
+    base: {
+      type: 'string',
+      value: '<git ref>',
+      help: 'also plan the config as it was at this revision (with this code) and report the difference',
+    },
+    'no-cache': { type: 'boolean', help: `simulate every decision again instead of reusing ${ANALYSIS_CACHE_DIR}` },
+  },
+  environment: [
+    ACCESS_CONFIG,
+    CDKTF_OUTDIR,
+    TERRAFORM_BIN,
+    TF_PROVIDER_MIRROR,
+    PLAN_TIMEOUT_SECONDS,
+    LOCK_WAIT_SECONDS,
+  ],
+  failure:
+    'nothing was written: a config problem, a --base revision or config that cannot be used, a failed or timed-out ' +
+    'plan, or a directory locked by another run for too long. Also when the analysis found rule errors: the files ' +
+    'are written then, so the report shows them',
+});
+
+const TERRAFORM_CACHE = join('.cache', 'terraform');
+/** The base revision's synth output, planned with this code. */
+const BASE_DIR = join('.cache', 'base');
+
+type Values = OptionValues<(typeof COMMAND)['options']>;
+
+/** What the run is about, known before it writes anything. */
+interface Preflight {
+  readonly config: LoadedConfig;
+  /** Every environment of the config, in config order. */
+  readonly known: readonly string[];
+  /** Those to plan now (--env, else all). */
+  readonly environments: readonly string[];
+  /** --base: the revision and its config (undefined when the config file did not exist there). */
+  readonly base?: { readonly ref: string; readonly config?: LoadedConfig };
+  readonly outdir: string;
+  readonly out: string;
+  readonly cache?: DecisionCache;
+  readonly terraform: Pick<PlanRequest, 'terraform' | 'provider' | 'cacheDir'>;
+}
+
+/** The outcome of a run, for the closing report. */
+interface Outcome {
+  readonly plans: readonly EnvironmentPlan[];
+  readonly result: AnalysisResult;
+  readonly written: readonly string[];
+}
+
+runCli(COMMAND, async ({ values }) => {
+  const started = process.hrtime.bigint();
+  const run = await preflight(values);
+  const lock = { waitSeconds: envValue(LOCK_WAIT_SECONDS), command: commandName() };
+  const directories = [run.outdir, run.out, ...(run.base ? [BASE_DIR] : [])];
+  const outcome = await withDirectoryLocks(directories, lock, () =>
+    WriteTransaction.run(async (tx) => {
+      const head = synthesizeStaged(run.config, run.outdir, tx);
+      const [plans, base] = await Promise.all([
+        planEnvironments(planRequest(run, tx, head, run.environments, '')),
+        run.base ? planBase(run, run.base, tx) : undefined,
+      ]);
+      const headSide = await analyse(run, head, plans);
+      return { plans, result: headSide.result, written: writeOutputs(tx, run.out, plans, headSide, base) };
+    }),
+  );
+  run.cache?.saveOrWarn();
+  return report(outcome, run.out, started);
+});
+
+/** Every check that needs no writing: the config, --env, --out, --base (flags and variables are checked already). */
+async function preflight(values: Values): Promise<Preflight> {
+  const outProblem = directoryProblem('--out', values.out, 'the plan files are written into it');
+  if (outProblem) throw new UsageError([outProblem]);
+  const configFile = envValue(ACCESS_CONFIG);
+  const config = await loadAccessConfig(configFile);
+  printWarnings(config.warnings);
+  const known = config.model.environments.map((e) => e.name);
+  const unknown = (values.env ?? []).filter((e) => !known.includes(e));
+  if (unknown.length > 0)
+    throw new UsageError([
+      `--env ${unknown.map((e) => `"${e}"`).join(', ')}: unknown environment; must be ${oneOf(known)}`,
+    ]);
+  return {
+    config,
+    known,
+    environments: values.env ? known.filter((e) => values.env?.includes(e)) : known,
+    base: values.base ? { ref: values.base, config: await configAtRef(values.base, configFile) } : undefined,
+    outdir: envValue(CDKTF_OUTDIR),
+    out: values.out,
+    cache: values['no-cache'] ? undefined : DecisionCache.open(ANALYSIS_CACHE_DIR),
+    terraform: {
+      terraform: { binary: envValue(TERRAFORM_BIN), timeoutSeconds: envValue(PLAN_TIMEOUT_SECONDS) },
+      provider: envValue(TF_PROVIDER_MIRROR),
+      cacheDir: TERRAFORM_CACHE,
+    },
+  };
+}
+
+/** The config file as it was at `ref`, validated; undefined when it did not exist there. */
+async function configAtRef(ref: string, configFile: string): Promise<LoadedConfig | undefined> {
+  const git = (args: string[]) =>
+    execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  let top: string;
+  try {
+    top = git(['rev-parse', '--show-toplevel']).trim();
+  } catch {
+    throw new CommandFailure(
+      `--base ${ref}: needs a git checkout with git on the PATH (the config is read as it was at that revision)`,
+    );
+  }
+  try {
+    git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  } catch {
+    throw new CommandFailure(
+      `--base ${ref}: not a commit in this repository (fetch it first, e.g. git fetch origin ${ref})`,
+    );
+  }
+  const path = relative(top, resolve(configFile)).split('\\').join('/');
+  let text: string;
+  try {
+    text = git(['show', `${ref}:${path}`]);
+  } catch {
+    return undefined;
+  }
+  return loadAccessConfigText(`${ref}:${path}`, text);
+}
+
+function planRequest(
+  run: Preflight,
+  tx: WriteTransaction,
+  synth: StagedSynth,
+  environments: readonly string[],
+  label: string,
+): PlanRequest {
+  return {
+    ...run.terraform,
+    environments,
+    stacksDir: synth.stagedStacksDir,
+    committedStacksDir: synth.stacksDir,
+    transaction: tx,
+    onProgress: reporter(label),
+  };
+}
+
+/** Synthesizes and plans the base revision's config with this code, into .cache/base/. */
+async function planBase(
+  run: Preflight,
+  base: NonNullable<Preflight['base']>,
+  tx: WriteTransaction,
+): Promise<ReportSide | undefined> {
+  if (!base.config) {
+    console.log(`[base] ${envValue(ACCESS_CONFIG)} does not exist at ${base.ref}: everything is new`);
+    return undefined;
+  }
+  const synth = synthesizeStaged(base.config, join(BASE_DIR, 'cdktf.out'), tx);
+  const names = synth.model.environments.map((e) => e.name).filter((e) => run.environments.includes(e));
+  const plans = await planEnvironments(planRequest(run, tx, synth, names, 'base:'));
+  const files = plans.map(planFile);
+  return side(await analyzePlans(files, synth.suppressions, { cache: run.cache }), files);
+}
+
+/**
+ * Who can do what, on every environment: cross-account access needs them all. Those planned now are in memory;
+ * the others come from the plan files of earlier runs.
+ */
+async function analyse(run: Preflight, head: StagedSynth, plans: readonly EnvironmentPlan[]): Promise<ReportSide> {
+  const fresh = new Map(plans.map((p) => [p.environment, planFile(p)]));
+  const earlier = readPlanFiles(
+    run.out,
+    run.known.filter((e) => !fresh.has(e)),
+  );
+  const files = [...fresh.values(), ...earlier].sort((a, b) => run.known.indexOf(a.name) - run.known.indexOf(b.name));
+  return side(await analyzePlans(files, head.suppressions, { cache: run.cache }), files);
+}
+
+/**
+ * The run's outputs, all written in this one place, at commit: the plan files of the environments planned now,
+ * every environment's access file, and the report. Returns their paths.
+ */
+function writeOutputs(
+  tx: WriteTransaction,
+  out: string,
+  plans: readonly EnvironmentPlan[],
+  head: ReportSide,
+  base: ReportSide | undefined,
+): string[] {
+  const files: [string, string][] = [
+    ...planOutputFiles(plans),
+    ...head.result.access.map((a) => [accessFileName(a.environment), renderEnvironmentAccess(a)] as [string, string]),
+    [SUMMARY_FILE, renderSummary(head, base)],
+  ];
+  tx.writeFiles(out, files);
+  return files.map(([name]) => join(out, name));
+}
+
+function report(outcome: Outcome, out: string, started: bigint): number {
+  const { plans, result, written } = outcome;
+  const total = plans.reduce(
+    (sum, p) => ({
+      create: sum.create + p.counts.create,
+      update: sum.update + p.counts.update,
+      replace: sum.replace + p.counts.replace,
+      delete: sum.delete + p.counts.delete,
+      unchanged: sum.unchanged + p.counts.unchanged,
+    }),
+    { create: 0, update: 0, replace: 0, delete: 0, unchanged: 0 },
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const s = result.statistics;
+  console.log(
+    `Analysed ${s.principals} principals (${s.permissionSets} distinct permission sets, ${s.simulations} simulations, ${s.sharedCells} requests answered by an equal one, ${s.cachedDecisions} by earlier runs).`,
+  );
+  for (const f of result.findings)
+    console.log(`${f.severity.toUpperCase()} ${f.ruleId} [${f.environment}] ${f.target} ${f.detail}: ${f.message}`);
+  for (const f of result.suppressed)
+    console.log(`suppressed ${f.ruleId} [${f.environment}] ${f.target} ${f.detail} (${f.reason})`);
+  console.log(
+    `Planned ${plans.length} environment${plans.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s: ${describeCounts(total)}.`,
+  );
+  console.log(`Wrote ${written.map(displayPath).join(', ')}`);
+  const errors = result.findings.filter((f) => f.severity === 'error');
+  if (errors.length === 0) return 0;
+  console.error(
+    `${errors.length} rule error${errors.length === 1 ? '' : 's'}: fix them or suppress each with a reason (see ${displayPath(join(out, SUMMARY_FILE))})`,
+  );
+  return 1;
+}
+
+function planFile(plan: EnvironmentPlan): PlanFile {
+  return { name: plan.environment, plan: new PlanView(plan.json), text: plan.text };
+}
+
+function side(result: AnalysisResult, files: readonly PlanFile[]): ReportSide {
+  return { result, planText: new Map(files.map((f) => [f.name, f.text])) };
+}
 
 function describeCounts(c: ChangeCounts): string {
   return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete`;
 }
 
-const reporter =
-  (label: string) =>
-  (event: ProgressEvent): void => {
+function reporter(label: string) {
+  return (event: ProgressEvent): void => {
     switch (event.kind) {
       case 'started':
         console.log(`[${label}${event.environment}] planning`);
@@ -46,183 +312,4 @@ const reporter =
         return;
     }
   };
-
-/** The config file as it was at `ref`, or undefined when it did not exist there. */
-function configAtRef(ref: string, configFile: string): string | undefined {
-  let top: string;
-  try {
-    top = execFileSync('git', ['rev-parse', '--show-toplevel'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).trim();
-  } catch {
-    throw new Error(
-      `--base ${ref}: needs a git checkout with git on the PATH (the config is read as it was at that revision)`,
-    );
-  }
-  const path = relative(top, resolve(configFile)).split('\\').join('/');
-  try {
-    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch {
-    throw new Error(`--base ${ref}: not a commit in this repository (fetch it first, e.g. git fetch origin ${ref})`);
-  }
-  try {
-    return execFileSync('git', ['show', `${ref}:${path}`], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch {
-    return undefined;
-  }
 }
-
-/**
- * Synthesizes and plans the base revision's config (`text`, read before any planning starts so a bad ref fails
- * early) with this code, into .cache/base/.
- */
-async function planBase(
-  ref: string,
-  text: string | undefined,
-  configFile: string,
-  environments: readonly string[] | undefined,
-  cache: DecisionCache | undefined,
-): Promise<ReportSide | undefined> {
-  const dir = resolve('.cache', 'base');
-  rmSync(join(dir, 'tfplans'), { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  if (text === undefined) {
-    console.log(`[base] ${configFile} does not exist at ${ref}: everything is new`);
-    return undefined;
-  }
-  const baseConfig = join(dir, 'access.yaml');
-  writeFileSync(baseConfig, text);
-  const { model, suppressions, stacksDir } = await synthesize(baseConfig, join(dir, 'cdktf.out'));
-  const names = model.environments.map((e) => e.name).filter((e) => !environments || environments.includes(e));
-  await planEnvironments({
-    environments: names,
-    stacksDir,
-    outputDir: join(dir, 'tfplans'),
-    cacheDir: TERRAFORM_CACHE,
-    terraform: settingsFromEnv(),
-    onProgress: reporter('base:'),
-  });
-  const files = readPlanFiles(join(dir, 'tfplans'), names);
-  return {
-    result: await analyzePlans(files, suppressions, { cache }),
-    planText: new Map(files.map((f) => [f.name, f.text])),
-  };
-}
-
-async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      options: {
-        env: { type: 'string', multiple: true },
-        out: { type: 'string', default: 'tfplans' },
-        base: { type: 'string' },
-        'no-cache': { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const started = process.hrtime.bigint();
-  const configFile = configFileFromEnv();
-  const { model, suppressions, stacksDir, warnings } = await synthesize(configFile, outdirFromEnv());
-  printWarnings(warnings);
-  const known = model.environments.map((e) => e.name);
-  const unknown = (args.env ?? []).filter((e) => !known.includes(e));
-  if (unknown.length > 0) {
-    console.error(`--env ${unknown.map((e) => `"${e}"`).join(', ')}: unknown environment; must be ${oneOf(known)}`);
-    return 2;
-  }
-  const environments = args.env ? known.filter((e) => args.env?.includes(e)) : known;
-  const baseText = args.base ? configAtRef(args.base, configFile) : undefined;
-  const cache = args['no-cache'] ? undefined : DecisionCache.open(ANALYSIS_CACHE_DIR);
-
-  const [plans, base] = await Promise.all([
-    planEnvironments({
-      environments,
-      stacksDir,
-      outputDir: args.out,
-      cacheDir: TERRAFORM_CACHE,
-      terraform: settingsFromEnv(),
-      onProgress: reporter(''),
-    }),
-    args.base ? planBase(args.base, baseText, configFile, args.env, cache) : Promise.resolve(undefined),
-  ]);
-
-  // Cross-account access needs every environment's plan: the ones planned now are in memory, the others come
-  // from the files of earlier runs.
-  const fresh = new Map(
-    plans.map((p) => [p.environment, { name: p.environment, plan: new PlanView(p.json), text: p.text }]),
-  );
-  const files = [
-    ...fresh.values(),
-    ...readPlanFiles(
-      args.out,
-      known.filter((e) => !fresh.has(e)),
-    ),
-  ].sort((a, b) => known.indexOf(a.name) - known.indexOf(b.name));
-  const result = await analyzePlans(files, suppressions, { cache });
-  cache?.saveOrWarn();
-  const head: ReportSide = { result, planText: new Map(files.map((f) => [f.name, f.text])) };
-  const written = writeFilesAtomically(args.out, [
-    ...result.access.map((a) => [accessFileName(a.environment), renderEnvironmentAccess(a)] as const),
-    [SUMMARY_FILE, renderSummary(head, base)] as const,
-  ]);
-
-  const total = plans.reduce(
-    (sum, p) => ({
-      create: sum.create + p.counts.create,
-      update: sum.update + p.counts.update,
-      replace: sum.replace + p.counts.replace,
-      delete: sum.delete + p.counts.delete,
-      unchanged: sum.unchanged + p.counts.unchanged,
-    }),
-    { create: 0, update: 0, replace: 0, delete: 0, unchanged: 0 },
-  );
-  const planFiles = plans.flatMap((p) => Object.values(planFileNames(p.environment)).map((f) => join(args.out, f)));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const s = result.statistics;
-  console.log(
-    `Analysed ${s.principals} principals (${s.permissionSets} distinct permission sets, ${s.simulations} simulations, ${s.sharedCells} requests answered by an equal one, ${s.cachedDecisions} by earlier runs).`,
-  );
-  for (const f of result.findings)
-    console.log(`${f.severity.toUpperCase()} ${f.ruleId} [${f.environment}] ${f.target} ${f.detail}: ${f.message}`);
-  for (const f of result.suppressed)
-    console.log(`suppressed ${f.ruleId} [${f.environment}] ${f.target} ${f.detail} (${f.reason})`);
-  console.log(
-    `Planned ${plans.length} environment${plans.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s: ${describeCounts(total)}.`,
-  );
-  console.log(`Wrote ${[...planFiles, ...written.map((w) => relative(process.cwd(), w))].join(', ')}`);
-  const errors = result.findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) {
-    console.error(
-      `${errors.length} rule error${errors.length === 1 ? '' : 's'}: fix them or suppress each with a reason (see ${join(args.out, SUMMARY_FILE)})`,
-    );
-    return 1;
-  }
-  return 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof PlanFailures) console.error(error.message);
-    else console.error(`plan failed: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);

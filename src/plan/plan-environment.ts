@@ -1,5 +1,7 @@
 /** One environment: sandbox, `terraform init` (only when needed), `plan`, `show -json`. */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { WriteTransaction } from '../synth/write-transaction';
 import { countChanges, type ChangeCounts, type PlanJson } from './plan-json';
 import { prepareSandbox } from './sandbox';
 import { runTerraform, type TerraformSettings } from './terraform-runner';
@@ -40,15 +42,17 @@ export function normalizePlanJson(raw: string): PlanJson {
   return plan;
 }
 
+/** Plans in a staged copy of `sandboxDir` (see prepareSandbox), which `tx` puts in place when the run commits. */
 export async function planEnvironment(
   environment: string,
   stackFile: string,
   sandboxDir: string,
   settings: TerraformSettings,
   cliConfigText: string,
+  tx: WriteTransaction,
 ): Promise<EnvironmentPlan> {
   const started = process.hrtime.bigint();
-  const sandbox = prepareSandbox(stackFile, sandboxDir, cliConfigText);
+  const sandbox = prepareSandbox(stackFile, sandboxDir, cliConfigText, tx);
   if (!sandbox.initialised) {
     await runTerraform(settings, ['init', '-input=false', '-no-color', '-backend=true'], sandbox.dir);
     sandbox.markInitialised();
@@ -58,7 +62,13 @@ export async function planEnvironment(
     ['plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=tfplan'],
     sandbox.dir,
   );
-  const show = await runTerraform(settings, ['show', '-json', join('.', 'tfplan')], sandbox.dir);
+  let show;
+  try {
+    show = await runTerraform(settings, ['show', '-json', join('.', 'tfplan')], sandbox.dir);
+  } finally {
+    // The binary plan holds the whole configuration; the plan files keep what is needed.
+    rmSync(join(sandbox.dir, 'tfplan'), { force: true });
+  }
   const json = normalizePlanJson(show.stdout);
   return {
     environment,

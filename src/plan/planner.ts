@@ -1,24 +1,33 @@
 /**
- * Plans environments concurrently and writes `<env>.plan.json` + `<env>.plan.txt` for each, all or nothing:
- * if any environment fails, no file is written and every failure is reported.
+ * Plans environments concurrently, all or nothing: if any environment fails, every failure is reported and the
+ * run's transaction is rolled back by the caller. Plans come back in memory; the caller writes them (with the
+ * analysis) in one place, through the same transaction (see planOutputFiles).
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { writeFilesAtomically } from '../synth/atomic-files';
+import type { WriteTransaction } from '../synth/write-transaction';
 import { PlanError } from './errors';
 import { planEnvironment, type EnvironmentPlan } from './plan-environment';
-import { cliConfigText, providerSourceFromEnv, writeCliConfig } from './terraform-cli-config';
+import { stageCliConfig, type ProviderSource } from './terraform-cli-config';
 import { TerraformCommandError, type TerraformSettings } from './terraform-runner';
 
 export interface PlanRequest {
   /** Environment names, each with `<stacksDir>/<name>/cdk.tf.json`. */
   readonly environments: readonly string[];
+  /** Where the stacks are read from: usually the staged synth output of the same transaction. */
   readonly stacksDir: string;
-  /** Where `.plan.json` / `.plan.txt` go. */
-  readonly outputDir: string;
+  /**
+   * The stacks directory the plans stand for once the run is committed. Sandboxes are keyed by it, so each run's
+   * staged synth reuses the `.terraform` of earlier runs. @default stacksDir
+   */
+  readonly committedStacksDir?: string;
   /** Project cache: CLI config, plugin cache, one sandbox per environment (its `.terraform` is reused). */
   readonly cacheDir: string;
   readonly terraform: Omit<TerraformSettings, 'cliConfigFile'>;
+  /** Where the AWS provider comes from (TF_PROVIDER_MIRROR, checked before the run). */
+  readonly provider: ProviderSource;
+  /** Everything the planning writes under `cacheDir` (sandboxes, CLI config) is staged in it. */
+  readonly transaction: WriteTransaction;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -30,28 +39,18 @@ export type ProgressEvent =
 export class PlanFailures extends Error {
   constructor(readonly failures: readonly PlanError[]) {
     super(
-      `${failures.length} environment${failures.length === 1 ? '' : 's'} could not be planned; no plan file was written:\n` +
+      `${failures.length} environment${failures.length === 1 ? '' : 's'} could not be planned; nothing was written:\n` +
         failures.map((f) => `  ${f.message.split('\n').join('\n  ')}`).join('\n'),
     );
     this.name = 'PlanFailures';
   }
 }
 
-export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<TerraformSettings, 'cliConfigFile'> {
-  const timeout = Number(env.PLAN_TIMEOUT_SECONDS ?? '300');
-  return {
-    binary: env.TERRAFORM_BIN && env.TERRAFORM_BIN !== '' ? env.TERRAFORM_BIN : 'terraform',
-    timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : 300,
-  };
-}
-
 export async function planEnvironments(request: PlanRequest): Promise<EnvironmentPlan[]> {
-  const source = providerSourceFromEnv();
-  if (source.problem) throw new PlanFailures(request.environments.map((e) => new PlanError(e, source.problem ?? '')));
   const cacheDir = resolve(request.cacheDir);
-  const cliConfigFile = writeCliConfig(source, cacheDir);
-  const settings: TerraformSettings = { ...request.terraform, cliConfigFile };
-  const configText = cliConfigText(source, join(cacheDir, 'plugin-cache'));
+  const cliConfig = stageCliConfig(request.provider, cacheDir, request.transaction);
+  const settings: TerraformSettings = { ...request.terraform, cliConfigFile: cliConfig.file };
+  const sandboxes = join(cacheDir, 'sandboxes', sandboxKey(request.committedStacksDir ?? request.stacksDir));
 
   const outcomes = await Promise.all(
     request.environments.map(async (environment) => {
@@ -60,9 +59,10 @@ export async function planEnvironments(request: PlanRequest): Promise<Environmen
         const plan = await planEnvironment(
           environment,
           join(request.stacksDir, environment, 'cdk.tf.json'),
-          join(cacheDir, 'sandboxes', sandboxKey(request.stacksDir), environment),
+          join(sandboxes, environment),
           settings,
-          configText,
+          cliConfig.text,
+          request.transaction,
         );
         request.onProgress?.({ kind: 'planned', plan });
         return plan;
@@ -77,9 +77,7 @@ export async function planEnvironments(request: PlanRequest): Promise<Environmen
   );
   const failures = outcomes.filter((o): o is PlanError => o instanceof PlanError);
   if (failures.length > 0) throw new PlanFailures(failures);
-  const plans = outcomes as EnvironmentPlan[];
-  writePlanFiles(request.outputDir, plans);
-  return plans;
+  return outcomes as EnvironmentPlan[];
 }
 
 /** Plans of different synth outputs (the example, test fixtures) get their own sandboxes. */
@@ -91,15 +89,13 @@ export function planFileNames(environment: string): { json: string; text: string
   return { json: `${environment}.plan.json`, text: `${environment}.plan.txt` };
 }
 
-function writePlanFiles(outputDir: string, plans: readonly EnvironmentPlan[]): void {
-  writeFilesAtomically(
-    outputDir,
-    plans.flatMap((plan) => {
-      const names = planFileNames(plan.environment);
-      return [
-        [names.json, `${JSON.stringify(plan.json, null, 2)}\n`],
-        [names.text, plan.text],
-      ] as const;
-    }),
-  );
+/** `<env>.plan.json` and `<env>.plan.txt` of each plan, as [file name, content] for WriteTransaction.writeFiles. */
+export function planOutputFiles(plans: readonly EnvironmentPlan[]): [string, string][] {
+  return plans.flatMap((plan) => {
+    const names = planFileNames(plan.environment);
+    return [
+      [names.json, `${JSON.stringify(plan.json, null, 2)}\n`],
+      [names.text, plan.text],
+    ] satisfies [string, string][];
+  });
 }

@@ -4,8 +4,9 @@
  * so a plan shows what a first deploy would create and never reaches AWS or a remote state.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { WriteTransaction } from '../synth/write-transaction';
 
 type Json = Record<string, unknown>;
 
@@ -36,6 +37,7 @@ export function offlineStack(stack: Json): Json {
 }
 
 export interface Sandbox {
+  /** Where Terraform runs: the run's staged copy of the sandbox, which replaces it when the run commits. */
   readonly dir: string;
   /** True when `.terraform` was initialised for exactly these providers and this CLI config. */
   readonly initialised: boolean;
@@ -45,21 +47,34 @@ export interface Sandbox {
 
 const INIT_MARKER = join('.terraform', 'codepipeline-access-init');
 
-/** Prepares `dir` for a plan of `stackFile`: fresh configuration and empty state, `.terraform` reused. */
-export function prepareSandbox(stackFile: string, dir: string, cliConfigText: string): Sandbox {
+/**
+ * Written anew for every plan (the binary `tfplan` is also deleted right after `terraform show`). Everything else
+ * in a sandbox (Terraform's `.terraform` and `.terraform.lock.hcl`, anything unknown) is carried into the copy.
+ */
+const WRITTEN_PER_PLAN = ['main.tf.json', 'tfplan', 'terraform.tfstate', 'terraform.tfstate.backup'];
+
+/**
+ * Prepares a plan of `stackFile` in a staged copy of the sandbox `dir`: fresh configuration and empty state,
+ * `.terraform` reused. The copy replaces `dir` when `tx` commits; a failed run leaves `dir` as it was.
+ */
+export function prepareSandbox(stackFile: string, dir: string, cliConfigText: string, tx: WriteTransaction): Sandbox {
   const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as Json;
   const offline = offlineStack(stack);
-  mkdirSync(dir, { recursive: true });
-  for (const stale of ['terraform.tfstate', 'terraform.tfstate.backup', 'tfplan'])
-    rmSync(join(dir, stale), { force: true });
-  writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(offline, null, 2));
+  const staged = tx.stageDirectory(dir);
+  mkdirSync(staged);
+  // With a mirror or a plugin cache, `.terraform` holds symbolic links to the providers: a copy costs a few files.
+  if (existsSync(dir))
+    for (const entry of readdirSync(dir))
+      if (!WRITTEN_PER_PLAN.includes(entry))
+        cpSync(join(dir, entry), join(staged, entry), { recursive: true, verbatimSymlinks: true });
+  writeFileSync(join(staged, 'main.tf.json'), JSON.stringify(offline, null, 2));
 
   const initKey = createHash('sha256')
     .update(JSON.stringify((offline.terraform as Json).required_providers ?? {}))
     .update(cliConfigText)
     .digest('hex');
-  const marker = join(dir, INIT_MARKER);
+  const marker = join(staged, INIT_MARKER);
   const initialised =
-    existsSync(join(dir, '.terraform.lock.hcl')) && existsSync(marker) && readFileSync(marker, 'utf8') === initKey;
-  return { dir, initialised, markInitialised: () => writeFileSync(marker, initKey) };
+    existsSync(join(staged, '.terraform.lock.hcl')) && existsSync(marker) && readFileSync(marker, 'utf8') === initKey;
+  return { dir: staged, initialised, markInitialised: () => writeFileSync(marker, initKey) };
 }

@@ -3,28 +3,29 @@
  * image's /opt/tf-plugins when present) the AWS provider comes from it and never from the network;
  * without one, from the public registry through a plugin cache.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { WriteTransaction } from '../synth/write-transaction';
 
 export const IMAGE_PROVIDER_MIRROR = '/opt/tf-plugins';
 
 export interface ProviderSource {
-  /** The mirror directory, or undefined for the public registry. */
+  /** The mirror directory. @default - the public registry */
   readonly mirror?: string;
-  /** Set when TF_PROVIDER_MIRROR names a directory that does not exist. */
-  readonly problem?: string;
 }
 
-export function providerSourceFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderSource {
+/** TF_PROVIDER_MIRROR, else the image's mirror when present; a problem when the variable names no directory. */
+export function providerSourceFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): { readonly source: ProviderSource } | { readonly problem: string } {
   const configured = env.TF_PROVIDER_MIRROR;
-  if (configured !== undefined && configured !== '') {
-    return existsSync(configured)
-      ? { mirror: configured }
-      : {
-          problem: `TF_PROVIDER_MIRROR is "${configured}", which does not exist; set it to a provider mirror directory or unset it`,
-        };
-  }
-  return existsSync(IMAGE_PROVIDER_MIRROR) ? { mirror: IMAGE_PROVIDER_MIRROR } : {};
+  if (configured === undefined || configured === '')
+    return { source: existsSync(IMAGE_PROVIDER_MIRROR) ? { mirror: IMAGE_PROVIDER_MIRROR } : {} };
+  const stat = statSync(configured, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return { source: { mirror: resolve(configured) } };
+  return {
+    problem: `TF_PROVIDER_MIRROR: must be a provider mirror directory, or unset for ${existsSync(IMAGE_PROVIDER_MIRROR) ? IMAGE_PROVIDER_MIRROR : 'the public registry'}; got "${configured}", which ${stat ? 'is not a directory' : 'does not exist'}`,
+  };
 }
 
 export function cliConfigText(source: ProviderSource, pluginCacheDir: string): string {
@@ -45,11 +46,36 @@ export function cliConfigText(source: ProviderSource, pluginCacheDir: string): s
   ].join('\n');
 }
 
-/** Writes `<cacheDir>/terraform.rc` and returns its path. */
+const pluginCacheOf = (cacheDir: string) => join(resolve(cacheDir), 'plugin-cache');
+const cliConfigFileOf = (cacheDir: string) => join(resolve(cacheDir), 'terraform.rc');
+
+/** Writes `<cacheDir>/terraform.rc` (whole: temp file and rename) and returns its path. */
 export function writeCliConfig(source: ProviderSource, cacheDir: string): string {
-  const pluginCacheDir = join(cacheDir, 'plugin-cache');
-  mkdirSync(pluginCacheDir, { recursive: true });
-  const file = join(cacheDir, 'terraform.rc');
-  writeFileSync(file, cliConfigText(source, pluginCacheDir));
+  if (source.mirror === undefined) mkdirSync(pluginCacheOf(cacheDir), { recursive: true });
+  mkdirSync(resolve(cacheDir), { recursive: true });
+  const file = cliConfigFileOf(cacheDir);
+  const temp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temp, cliConfigText(source, pluginCacheOf(cacheDir)));
+    renameSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
+  }
   return file;
+}
+
+/**
+ * The CLI config of a plan run, written into `<cacheDir>/terraform.rc` when `tx` commits. Returns the file
+ * Terraform reads until then, and its text (sandboxes key their `terraform init` on it).
+ */
+export function stageCliConfig(
+  source: ProviderSource,
+  cacheDir: string,
+  tx: WriteTransaction,
+): { readonly file: string; readonly text: string } {
+  // Providers downloaded into the plugin cache stay there even when the run fails: it is Terraform's own
+  // download cache, shared by concurrent runs, and only exists without a mirror.
+  if (source.mirror === undefined) tx.ensureDirectory(pluginCacheOf(cacheDir));
+  const text = cliConfigText(source, pluginCacheOf(cacheDir));
+  return { file: tx.stageFile(cliConfigFileOf(cacheDir), text), text };
 }

@@ -1,8 +1,30 @@
 /**
- * Runs the Terraform CLI: never interactive, never with the caller's AWS credentials, always with a time limit
- * (the whole process group is killed, provider plugins included).
+ * Runs the Terraform CLI: never interactive, never with the caller's AWS credentials, always with a time limit, and
+ * never outliving this process.
+ *
+ * Terraform runs under a watchdog: `/bin/sh`, started in a process group of its own (so a time-out kills Terraform
+ * and its provider plugins at once), starts Terraform and a watcher in that group. The watcher reads a pipe whose
+ * only writer is this process; when the pipe closes (this process ended, however it ended, SIGKILL included) it
+ * kills the whole group. When Terraform ends first, the watchdog stops the watcher and exits with Terraform's status.
+ * Overhead, measured here (Linux, dash, 2 busy cores; medians): 10.1 ms against 6.0 ms spawning directly for
+ * `true` (300 runs), 147 against 138 ms for `terraform version` (40 runs): 4 to 10 ms per command, next to the
+ * 3 to 5 s a plan takes. POSIX only (Linux, macOS), like the process groups it relies on.
  */
 import { spawn } from 'node:child_process';
+import { onExit } from '../synth/exit-hooks';
+
+const WATCHDOG_SCRIPT = [
+  'exec 3<&0 </dev/null', // the pipe from the CLI moves to fd 3; Terraform reads nothing
+  '"$@" 3<&- &',
+  'terraform=$!',
+  '(while read -r _ <&3; do :; done; kill -KILL 0) >/dev/null 2>&1 &', // EOF: the CLI is gone
+  'watcher=$!',
+  'exec 3<&-',
+  'wait "$terraform"',
+  'status=$?',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
 
 export interface TerraformSettings {
   /** `TERRAFORM_BIN`, else `terraform` on the PATH. */
@@ -21,6 +43,9 @@ export interface TerraformResult {
 /** Thrown with a message that can go to the user as is. */
 export class TerraformCommandError extends Error {}
 
+/** The binary does not exist (or is not executable). */
+export class TerraformNotFoundError extends TerraformCommandError {}
+
 function terraformEnvironment(cliConfigFile: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
@@ -30,9 +55,13 @@ function terraformEnvironment(cliConfigFile: string): NodeJS.ProcessEnv {
   return { ...env, TF_CLI_CONFIG_FILE: cliConfigFile, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 }
 
-/** Terraform runs in its own process group (so a time-out can stop its plugins too); Ctrl-C must reach it. */
+/**
+ * Terraform runs in its own process group (so a time-out can stop its plugins too). Groups still running when this
+ * process exits (a CLI stopped by Ctrl-C exits through process.exit) are killed first, before the exit hooks that
+ * clean up the directories Terraform works in.
+ */
 const running = new Set<number>();
-let forwardingSignals = false;
+let killingOnExit = false;
 
 function killGroup(pid: number): void {
   try {
@@ -42,15 +71,12 @@ function killGroup(pid: number): void {
   }
 }
 
-function forwardSignals(): void {
-  if (forwardingSignals) return;
-  forwardingSignals = true;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      for (const pid of running) killGroup(pid);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
-  }
+function killRunningOnExit(): void {
+  if (killingOnExit) return;
+  killingOnExit = true;
+  onExit('stop processes', () => {
+    for (const pid of running) killGroup(pid);
+  });
 }
 
 export function runTerraform(
@@ -60,13 +86,15 @@ export function runTerraform(
 ): Promise<TerraformResult> {
   const command = `terraform ${args[0]}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(settings.binary, args, {
+    const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'terraform-watchdog', settings.binary, ...args], {
       cwd,
       env: terraformEnvironment(settings.cliConfigFile),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
-    forwardSignals();
+    // The watchdog's lifeline: never written, never closed while this process lives.
+    child.stdin.on('error', () => undefined);
+    killRunningOnExit();
     if (child.pid !== undefined) running.add(child.pid);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -81,13 +109,7 @@ export function runTerraform(
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (child.pid !== undefined) running.delete(child.pid);
-      reject(
-        new TerraformCommandError(
-          error.code === 'ENOENT'
-            ? `terraform was not found at "${settings.binary}"; install Terraform >= 1.10 or set TERRAFORM_BIN to its path`
-            : `could not run ${command}: ${error.message}`,
-        ),
-      );
+      reject(new TerraformCommandError(`could not run ${command}: ${error.message}`));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -98,6 +120,13 @@ export function runTerraform(
         reject(
           new TerraformCommandError(
             `${command} timed out after ${settings.timeoutSeconds} s and was stopped (PLAN_TIMEOUT_SECONDS sets the limit)`,
+          ),
+        );
+      } else if (code === 127 || code === 126) {
+        // The shell's own codes: command not found, or found but not executable.
+        reject(
+          new TerraformNotFoundError(
+            `terraform was not found at "${settings.binary}"${code === 126 ? ' (it is not executable)' : ''}; install Terraform >= 1.10 or set TERRAFORM_BIN to its path`,
           ),
         );
       } else if (code !== 0) {

@@ -1,34 +1,101 @@
 /**
- * Writes a cdktf output directory whole or not at all: synth goes to a staging directory beside the real one,
- * which replaces it only when synth succeeded. Terraform's per-stack `.terraform` caches are carried over,
- * so `cdktf diff` does not re-initialise after every synth.
+ * What survives when a cdktf output directory (cdktf.out/) is replaced by a new synth (see write-transaction.ts
+ * for the rule). Each stack's Terraform caches are carried into the new output, so `cdktf diff` does not
+ * re-initialise after every synth. Every other file that synth did not produce is moved out to state/ with a
+ * warning before the old directory is deleted: the state of the old default local backend
+ * (`stacks/<env>/terraform.<env>.tfstate` and its `.backup`) becomes `state/<env>.tfstate`, where the local backend
+ * now keeps it; anything else keeps its path under `state/<outdir name>/`. Nothing is overwritten: a name that is
+ * taken gets a numbered `.rescued-<n>` suffix.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { cpSync, existsSync, lstatSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { makeDirectory } from './directories';
+import { displayPath } from './paths';
+import type { CarryOver } from './write-transaction';
 
-export function writeAtomically(outdir: string, write: (stagingDir: string) => void): void {
-  const target = resolve(outdir);
-  const staging = `${target}.staging-${process.pid}`;
-  const retired = `${target}.retired-${process.pid}`;
-  mkdirSync(dirname(target), { recursive: true });
-  rmSync(staging, { recursive: true, force: true });
-  try {
-    write(staging);
-    carryOverTerraformCaches(target, staging);
-    if (existsSync(target)) renameSync(target, retired);
-    renameSync(staging, target);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-    rmSync(retired, { recursive: true, force: true });
+/** Written by synth itself, and written anew by every synth. */
+const SYNTH_OUTPUT = { top: ['manifest.json'], stack: ['cdk.tf.json'] };
+/** Terraform's caches beside a stack: carried into the new output while the stack still exists. */
+const STACK_CACHES = ['.terraform', '.terraform.lock.hcl'];
+/** Written anew by each `cdktf diff`: its saved plan, and the configuration it generates for imports. */
+const CDKTF_WORKING_FILES = ['plan', 'generated_resources.tf'];
+
+/** The carry-over of a cdktf output directory; rescued files go under `stateDir` (the project's state/). */
+export function synthOutputCarryOver(stateDir: string): CarryOver {
+  return (old, staged) => {
+    const rescue = rescuer(old, stateDir);
+    for (const entry of readdirSync(old)) {
+      const path = join(old, entry);
+      if (SYNTH_OUTPUT.top.includes(entry)) continue;
+      if (entry !== 'stacks' || !lstatSync(path).isDirectory()) rescue(path);
+      else
+        for (const stack of readdirSync(path)) carryOverStack(join(path, stack), join(staged, 'stacks', stack), rescue);
+    }
+    return rescue.moved.map(
+      ([from, to]) =>
+        `moved ${from} to ${to}: ${displayPath(old)}/ is replaced whole by every synth, so nothing may be kept there`,
+    );
+  };
+}
+
+function carryOverStack(oldStack: string, newStack: string, rescue: Rescuer): void {
+  if (!lstatSync(oldStack).isDirectory()) return rescue(oldStack);
+  for (const entry of readdirSync(oldStack)) {
+    const path = join(oldStack, entry);
+    if (SYNTH_OUTPUT.stack.includes(entry) || CDKTF_WORKING_FILES.includes(entry)) continue;
+    if (!STACK_CACHES.includes(entry)) rescue(path);
+    // The cache of a stack that is no longer synthesized is dropped with it: `terraform init` rebuilds it.
+    else if (existsSync(newStack) && !existsSync(join(newStack, entry))) renameSync(path, join(newStack, entry));
   }
 }
 
-function carryOverTerraformCaches(from: string, to: string): void {
-  const stacks = join(from, 'stacks');
-  if (!existsSync(stacks)) return;
-  for (const stack of readdirSync(stacks)) {
-    const cache = join(stacks, stack, '.terraform');
-    const destination = join(to, 'stacks', stack);
-    if (existsSync(cache) && existsSync(destination)) renameSync(cache, join(destination, '.terraform'));
+interface Rescuer {
+  (path: string): void;
+  /** [from, to] as shown to the user. */
+  readonly moved: [string, string][];
+}
+
+function rescuer(outdir: string, stateDir: string): Rescuer {
+  const moved: [string, string][] = [];
+  const rescue = (path: string): void => {
+    if (lstatSync(path).isDirectory()) {
+      for (const entry of readdirSync(path)) rescue(join(path, entry));
+      return;
+    }
+    const rel = path
+      .slice(outdir.length + 1)
+      .split('\\')
+      .join('/');
+    const target = freeName(join(stateDir, rescuedName(rel, basename(outdir))));
+    makeDirectory(dirname(target));
+    moveFile(path, target);
+    moved.push([displayPath(path), displayPath(target)]);
+  };
+  return Object.assign(rescue, { moved });
+}
+
+/** Where a file of the old output goes under state/. */
+function rescuedName(rel: string, outdirName: string): string {
+  const oldDefaultState = /^stacks\/([^/]+)\/terraform\.\1(\.tfstate(?:\.backup)?)$/.exec(rel);
+  return oldDefaultState ? `${oldDefaultState[1]}${oldDefaultState[2]}` : join(outdirName, rel);
+}
+
+/** `path`, or the first `<name>.rescued-<n><.tfstate...>` that does not exist yet. */
+function freeName(path: string): string {
+  if (!existsSync(path)) return path;
+  const [, stem, extension] = /^(.*?)((?:\.tfstate(?:\.backup)?)?)$/.exec(path) ?? [path, path, ''];
+  for (let n = 1; ; n++) {
+    const candidate = `${stem}.rescued-${n}${extension}`;
+    if (!existsSync(candidate)) return candidate;
+  }
+}
+
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    cpSync(from, to, { verbatimSymlinks: true, errorOnExist: true, force: false });
+    rmSync(from);
   }
 }

@@ -1,12 +1,13 @@
-/** Config file -> validated model -> Terraform JSON per environment, written whole or not at all. */
+/** Validated config -> Terraform JSON per environment, staged in a write transaction and written whole at commit. */
 import { App } from 'cdktf';
 import { join, resolve } from 'node:path';
 import { EnvironmentStack } from '../../stacks/environment-stack';
-import { loadAccessConfig } from '../config/load';
+import { loadAccessConfig, type LoadedConfig } from '../config/load';
 import type { AccessConfig } from '../config/schema';
 import type { AccessModel } from '../model/types';
-import { writeAtomically } from './atomic-outdir';
+import { synthOutputCarryOver } from './atomic-outdir';
 import { withoutTokenCreationStacks } from './token-stacks';
+import { WriteTransaction } from './write-transaction';
 
 export interface SynthResult {
   readonly model: AccessModel;
@@ -18,21 +19,48 @@ export interface SynthResult {
   readonly warnings: readonly string[];
 }
 
-/** Throws ConfigError (listing every problem) before anything is written. */
-export async function synthesize(configFile: string, outdir: string): Promise<SynthResult> {
-  const { model, config, warnings } = await loadAccessConfig(configFile);
-  writeAtomically(outdir, (stagingDir) => {
-    // Stack traces only feed cdktf's per-construct debug metadata; capturing them costs a third of synth time at scale.
-    const app = new App({ outdir: stagingDir, stackTraces: false });
-    withoutTokenCreationStacks(() => {
-      for (const environment of model.environments) new EnvironmentStack(app, { environment });
-      app.synth();
-    });
-  });
-  return { model, suppressions: config.suppressions, stacksDir: join(resolve(outdir), 'stacks'), warnings };
+export interface StagedSynth extends SynthResult {
+  /** Where the stacks are until the transaction commits: `stacks/` of the staged copy of the outdir. */
+  readonly stagedStacksDir: string;
 }
 
-/** The cdktf CLI passes its output directory in CDKTF_OUTDIR; otherwise cdktf's default. */
-export function outdirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CDKTF_OUTDIR ?? 'cdktf.out';
+/** The project's state/ (the local backend's default; files rescued from a replaced outdir go there). */
+export const STATE_DIR = 'state';
+
+/**
+ * Synthesizes `loaded` into a staged copy of `outdir`, which replaces `outdir` when `tx` commits. Files in the old
+ * outdir that synth did not write are moved to `stateDir` then (see atomic-outdir.ts).
+ */
+export function synthesizeStaged(
+  loaded: LoadedConfig,
+  outdir: string,
+  tx: WriteTransaction,
+  stateDir: string = STATE_DIR,
+): StagedSynth {
+  const staged = tx.stageDirectory(outdir, synthOutputCarryOver(resolve(stateDir)));
+  // Stack traces only feed cdktf's per-construct debug metadata; capturing them costs a third of synth time at scale.
+  const app = new App({ outdir: staged, stackTraces: false });
+  withoutTokenCreationStacks(() => {
+    for (const environment of loaded.model.environments) new EnvironmentStack(app, { environment });
+    app.synth();
+  });
+  return {
+    model: loaded.model,
+    suppressions: loaded.config.suppressions,
+    stacksDir: join(resolve(outdir), 'stacks'),
+    stagedStacksDir: join(staged, 'stacks'),
+    warnings: loaded.warnings,
+  };
+}
+
+/**
+ * Loads, validates and synthesizes `configFile` into `outdir` in one step, for tools that own their output
+ * directory (it takes no lock). Throws ConfigError (listing every problem) before anything is written.
+ */
+export async function synthesize(configFile: string, outdir: string): Promise<SynthResult> {
+  const loaded = await loadAccessConfig(configFile);
+  const { model, suppressions, stacksDir, warnings } = await WriteTransaction.run(async (tx) =>
+    synthesizeStaged(loaded, outdir, tx),
+  );
+  return { model, suppressions, stacksDir, warnings };
 }
