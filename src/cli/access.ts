@@ -7,12 +7,15 @@ import { analyzePlans } from '../analysis/analyze';
 import { ANALYSIS_CACHE_DIR, DecisionCache } from '../analysis/decision-cache';
 import { readPlanFiles } from '../analysis/plan-files';
 import { renderAccessMatrix } from '../analysis/report';
-import { loadAccessConfig } from '../config/load';
+import { loadAccessConfig, type LoadedConfig } from '../config/load';
 import { printWarnings } from '../config/problems';
+import { NOT_PLANNED, stalePlans, type StalePlan } from '../plan/plan-source';
 import { withDirectoryLocks } from '../synth/dir-lock';
 import { displayPath } from '../synth/paths';
+import { synthesizeStaged } from '../synth/synthesize';
+import { WriteTransaction } from '../synth/write-transaction';
 import { commandName, defineCommand, runCli } from './command-line';
-import { ACCESS_CONFIG, envValue, LOCK_WAIT_SECONDS } from './environment';
+import { ACCESS_CONFIG, CDKTF_OUTDIR, envValue, LOCK_WAIT_SECONDS } from './environment';
 import { CommandFailure } from './usage-error';
 
 const COMMAND = defineCommand({
@@ -21,29 +24,59 @@ const COMMAND = defineCommand({
   description: [
     'Prints who can do what, per environment, from the plans `npm run plan` wrote: each principal with its actions',
     'on each pipeline, who may assume which role, and what the artifact bucket policies decide. Runs no Terraform.',
+    'Refuses plans that are missing or were made from another config or code than the current one gives.',
   ].join('\n'),
   options: {
     plans: { type: 'string', default: 'tfplans', value: '<dir>', help: 'where `npm run plan` wrote the plans' },
   },
-  environment: [ACCESS_CONFIG, LOCK_WAIT_SECONDS],
-  failure: 'a config problem, no plans in the plans directory, or that directory locked by a plan run for too long',
+  environment: [ACCESS_CONFIG, CDKTF_OUTDIR, LOCK_WAIT_SECONDS],
+  failure:
+    'a config problem, plans that are missing or stale (made from another config or code than the current one), ' +
+    'or the plans directory locked by a plan run for too long',
 });
 
 runCli(COMMAND, async ({ values }) => {
-  const { model, config, warnings } = await loadAccessConfig(envValue(ACCESS_CONFIG));
+  const loaded = await loadAccessConfig(envValue(ACCESS_CONFIG));
+  const { model, config, warnings } = loaded;
   printWarnings(warnings);
   const names = model.environments.map((e) => e.name);
   const lock = { waitSeconds: envValue(LOCK_WAIT_SECONDS), command: commandName() };
-  const files = await withDirectoryLocks([values.plans], lock, async () => readPlanFiles(values.plans, names));
-  if (files.length === 0)
-    throw new CommandFailure(
-      `no plans in ${displayPath(values.plans)}/ for ${names.join(', ')}: run npm run plan first`,
-    );
+  const files = await withDirectoryLocks([values.plans], lock, async () => {
+    const stale = plansNotFromCurrentConfig(loaded, values.plans);
+    if (stale.length === names.length && stale.every((s) => s.reason === NOT_PLANNED))
+      throw new CommandFailure(
+        `no plans in ${displayPath(values.plans)}/ for ${names.join(', ')}: run npm run plan first`,
+      );
+    if (stale.length > 0)
+      throw new CommandFailure(
+        [
+          `the plans in ${displayPath(values.plans)}/ do not show what ${envValue(ACCESS_CONFIG)} gives now; run npm run plan:`,
+          ...stale.map(({ environment, reason }) => `  - ${environment}: ${reason}`),
+        ].join('\n'),
+      );
+    return readPlanFiles(values.plans, names);
+  });
   const cache = DecisionCache.open(ANALYSIS_CACHE_DIR);
   const result = await analyzePlans(files, config.suppressions, { cache });
   cache.saveOrWarn();
   process.stdout.write(renderAccessMatrix(result.access));
-  const missing = names.filter((n) => !files.some((f) => f.name === n));
-  if (missing.length > 0) console.error(`not planned yet: ${missing.join(', ')} (run npm run plan)`);
   return 0;
 });
+
+/**
+ * The environments whose plan files are missing or were made from another configuration than the current config
+ * synthesizes to. The synth goes to a staged directory that is never committed: cdktf.out/ stays as it is.
+ */
+function plansNotFromCurrentConfig(loaded: LoadedConfig, planDir: string): StalePlan[] {
+  const tx = new WriteTransaction();
+  try {
+    const synth = synthesizeStaged(loaded, envValue(CDKTF_OUTDIR), tx);
+    return stalePlans(
+      planDir,
+      synth.stagedStacksDir,
+      synth.model.environments.map((e) => e.name),
+    );
+  } finally {
+    tx.rollback();
+  }
+}

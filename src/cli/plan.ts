@@ -1,7 +1,7 @@
 /**
  * `npm run plan [-- --env <name>] [--base <git ref>]`: synthesize, plan every environment offline with real
  * Terraform and the real AWS provider, then analyse who can do what. Writes, under tfplans/:
- *   <env>.plan.json, <env>.plan.txt   the plans
+ *   <env>.plan.json, <env>.plan.txt   the plans (and <env>.plan.source.json: what was planned)
  *   <env>.access.json                 who can do what (committed: a change in access shows in the PR diff)
  *   SUMMARY.md                        the review report, against the plans of --base when given
  *
@@ -14,12 +14,19 @@ import { join, relative, resolve } from 'node:path';
 import { renderEnvironmentAccess } from '../analysis/access-matrix';
 import { analyzePlans, type AnalysisResult } from '../analysis/analyze';
 import { ANALYSIS_CACHE_DIR, DecisionCache } from '../analysis/decision-cache';
-import { accessFileName, readPlanFiles, SUMMARY_FILE, type PlanFile } from '../analysis/plan-files';
+import {
+  accessFileName,
+  filesOfOtherEnvironments,
+  readPlanFiles,
+  SUMMARY_FILE,
+  type PlanFile,
+} from '../analysis/plan-files';
 import { renderSummary, type ReportSide } from '../analysis/report';
 import { loadAccessConfig, loadAccessConfigText, type LoadedConfig } from '../config/load';
 import { oneOf, printWarnings } from '../config/problems';
 import type { EnvironmentPlan } from '../plan/plan-environment';
 import { PlanView, type ChangeCounts } from '../plan/plan-json';
+import { stalePlans } from '../plan/plan-source';
 import { planEnvironments, planOutputFiles, type PlanRequest, type ProgressEvent } from '../plan/planner';
 import { withDirectoryLocks } from '../synth/dir-lock';
 import { displayPath } from '../synth/paths';
@@ -53,7 +60,7 @@ const COMMAND = defineCommand({
       type: 'string',
       multiple: true,
       value: '<environment>',
-      help: 'plan only this environment (repeat for more); the others are analysed from their plan files',
+      help: 'plan only this environment (repeat for more); the others are analysed from their plan files, and planned too when those are missing or stale',
     },
     out: { type: 'string', default: 'tfplans', value: '<dir>', help: 'where the plan, access and report files go' },
     base: {
@@ -103,6 +110,8 @@ interface Outcome {
   readonly plans: readonly EnvironmentPlan[];
   readonly result: AnalysisResult;
   readonly written: readonly string[];
+  /** Files of environments the config no longer has. */
+  readonly removed: readonly string[];
 }
 
 runCli(COMMAND, async ({ values }) => {
@@ -114,11 +123,11 @@ runCli(COMMAND, async ({ values }) => {
     WriteTransaction.run(async (tx) => {
       const head = synthesizeStaged(run.config, run.outdir, tx);
       const [plans, base] = await Promise.all([
-        planEnvironments(planRequest(run, tx, head, run.environments, '')),
+        planEnvironments(planRequest(run, tx, head, environmentsToPlan(run, head), '')),
         run.base ? planBase(run, run.base, tx) : undefined,
       ]);
       const headSide = await analyse(run, head, plans);
-      return { plans, result: headSide.result, written: writeOutputs(tx, run.out, plans, headSide, base) };
+      return { plans, result: headSide.result, ...writeOutputs(tx, run, plans, headSide, base) };
     }),
   );
   run.cache?.saveOrWarn();
@@ -183,6 +192,18 @@ async function configAtRef(ref: string, configFile: string): Promise<LoadedConfi
   return loadAccessConfigText(`${ref}:${path}`, text);
 }
 
+/**
+ * The environments planned now: --env's (or all); and any other whose plan file is missing or was made from another
+ * configuration than the current synth (plan-source.ts), so the analysis never reads a stale plan.
+ */
+function environmentsToPlan(run: Preflight, head: StagedSynth): string[] {
+  const others = run.known.filter((e) => !run.environments.includes(e));
+  const stale = stalePlans(run.out, head.stagedStacksDir, others);
+  for (const { environment, reason } of stale) console.log(`[${environment}] planning it too: ${reason}`);
+  const planned = new Set([...run.environments, ...stale.map((s) => s.environment)]);
+  return run.known.filter((e) => planned.has(e));
+}
+
 function planRequest(
   run: Preflight,
   tx: WriteTransaction,
@@ -233,26 +254,28 @@ async function analyse(run: Preflight, head: StagedSynth, plans: readonly Enviro
 
 /**
  * The run's outputs, all written in this one place, at commit: the plan files of the environments planned now,
- * every environment's access file, and the report. Returns their paths.
+ * every environment's access file, and the report; the per-environment files of environments the config no longer
+ * has are removed in the same step. Returns the paths written and removed.
  */
 function writeOutputs(
   tx: WriteTransaction,
-  out: string,
+  run: Preflight,
   plans: readonly EnvironmentPlan[],
   head: ReportSide,
   base: ReportSide | undefined,
-): string[] {
+): Pick<Outcome, 'written' | 'removed'> {
   const files: [string, string][] = [
     ...planOutputFiles(plans),
     ...head.result.access.map((a) => [accessFileName(a.environment), renderEnvironmentAccess(a)] as [string, string]),
     [SUMMARY_FILE, renderSummary(head, base)],
   ];
-  tx.writeFiles(out, files);
-  return files.map(([name]) => join(out, name));
+  const removed = filesOfOtherEnvironments(run.out, run.known);
+  tx.writeFiles(run.out, files, removed);
+  return { written: files.map(([name]) => join(run.out, name)), removed: removed.map((name) => join(run.out, name)) };
 }
 
 function report(outcome: Outcome, out: string, started: bigint): number {
-  const { plans, result, written } = outcome;
+  const { plans, result, written, removed } = outcome;
   const total = plans.reduce(
     (sum, p) => ({
       create: sum.create + p.counts.create,
@@ -276,6 +299,8 @@ function report(outcome: Outcome, out: string, started: bigint): number {
     `Planned ${plans.length} environment${plans.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s: ${describeCounts(total)}.`,
   );
   console.log(`Wrote ${written.map(displayPath).join(', ')}`);
+  if (removed.length > 0)
+    console.log(`Removed ${removed.map(displayPath).join(', ')} (environments no longer in the config)`);
   const errors = result.findings.filter((f) => f.severity === 'error');
   if (errors.length === 0) return 0;
   console.error(

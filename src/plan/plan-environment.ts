@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WriteTransaction } from '../synth/write-transaction';
 import { countChanges, type ChangeCounts, type PlanJson } from './plan-json';
+import { configurationDigest, type PlanSource } from './plan-source';
 import { prepareSandbox } from './sandbox';
 import { runTerraform, type TerraformSettings } from './terraform-runner';
 
@@ -13,6 +14,8 @@ export interface EnvironmentPlan {
   /** The human plan, as `terraform plan` prints it. */
   readonly text: string;
   readonly counts: ChangeCounts;
+  /** What was planned: written beside the plan, so later runs can tell a stale plan file. */
+  readonly source: PlanSource;
   readonly seconds: number;
   readonly initialised: boolean;
 }
@@ -75,6 +78,7 @@ export async function planEnvironment(
     json,
     text: humanPlanText(plan.stdout),
     counts: countChanges(json),
+    source: { configuration: configurationDigest(sandbox.configText), terraformVersion: json.terraform_version },
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     initialised: !sandbox.initialised,
   };

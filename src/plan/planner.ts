@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { WriteTransaction } from '../synth/write-transaction';
 import { PlanError } from './errors';
 import { planEnvironment, type EnvironmentPlan } from './plan-environment';
+import { planFileNames, renderPlanSource } from './plan-source';
 import { stageCliConfig, type ProviderSource } from './terraform-cli-config';
 import { TerraformCommandError, type TerraformSettings } from './terraform-runner';
 
@@ -85,17 +86,17 @@ function sandboxKey(stacksDir: string): string {
   return createHash('sha256').update(resolve(stacksDir)).digest('hex').slice(0, 12);
 }
 
-export function planFileNames(environment: string): { json: string; text: string } {
-  return { json: `${environment}.plan.json`, text: `${environment}.plan.txt` };
-}
-
-/** `<env>.plan.json` and `<env>.plan.txt` of each plan, as [file name, content] for WriteTransaction.writeFiles. */
+/**
+ * `<env>.plan.json`, `<env>.plan.txt` and `<env>.plan.source.json` (what was planned, see plan-source.ts) of each
+ * plan, as [file name, content] for WriteTransaction.writeFiles.
+ */
 export function planOutputFiles(plans: readonly EnvironmentPlan[]): [string, string][] {
   return plans.flatMap((plan) => {
     const names = planFileNames(plan.environment);
     return [
       [names.json, `${JSON.stringify(plan.json, null, 2)}\n`],
       [names.text, plan.text],
+      [names.source, renderPlanSource(plan.source)],
     ] satisfies [string, string][];
   });
 }

@@ -36,11 +36,18 @@ export function offlineStack(stack: Json): Json {
   return copy;
 }
 
+/** The configuration Terraform plans for a synthesized stack file: its offline copy, as the sandbox holds it. */
+export function sandboxConfigText(stackFile: string): string {
+  return JSON.stringify(offlineStack(JSON.parse(readFileSync(stackFile, 'utf8')) as Json), null, 2);
+}
+
 export interface Sandbox {
   /** Where Terraform runs: the run's staged copy of the sandbox, which replaces it when the run commits. */
   readonly dir: string;
   /** True when `.terraform` was initialised for exactly these providers and this CLI config. */
   readonly initialised: boolean;
+  /** The configuration planned there (`main.tf.json`), see sandboxConfigText. */
+  readonly configText: string;
   /** Call after a successful `terraform init`. */
   markInitialised(): void;
 }
@@ -58,8 +65,8 @@ const WRITTEN_PER_PLAN = ['main.tf.json', 'tfplan', 'terraform.tfstate', 'terraf
  * `.terraform` reused. The copy replaces `dir` when `tx` commits; a failed run leaves `dir` as it was.
  */
 export function prepareSandbox(stackFile: string, dir: string, cliConfigText: string, tx: WriteTransaction): Sandbox {
-  const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as Json;
-  const offline = offlineStack(stack);
+  const configText = sandboxConfigText(stackFile);
+  const offline = JSON.parse(configText) as Json;
   const staged = tx.stageDirectory(dir);
   mkdirSync(staged);
   // With a mirror or a plugin cache, `.terraform` holds symbolic links to the providers: a copy costs a few files.
@@ -67,7 +74,7 @@ export function prepareSandbox(stackFile: string, dir: string, cliConfigText: st
     for (const entry of readdirSync(dir))
       if (!WRITTEN_PER_PLAN.includes(entry))
         cpSync(join(dir, entry), join(staged, entry), { recursive: true, verbatimSymlinks: true });
-  writeFileSync(join(staged, 'main.tf.json'), JSON.stringify(offline, null, 2));
+  writeFileSync(join(staged, 'main.tf.json'), configText);
 
   const initKey = createHash('sha256')
     .update(JSON.stringify((offline.terraform as Json).required_providers ?? {}))
@@ -76,5 +83,5 @@ export function prepareSandbox(stackFile: string, dir: string, cliConfigText: st
   const marker = join(staged, INIT_MARKER);
   const initialised =
     existsSync(join(staged, '.terraform.lock.hcl')) && existsSync(marker) && readFileSync(marker, 'utf8') === initKey;
-  return { dir: staged, initialised, markInitialised: () => writeFileSync(marker, initKey) };
+  return { dir: staged, initialised, configText, markInitialised: () => writeFileSync(marker, initKey) };
 }

@@ -27,7 +27,12 @@ export type CarryOver = (old: string, staged: string) => string[];
 type Step =
   | { readonly kind: 'directory'; readonly target: string; readonly staged: string; readonly carryOver?: CarryOver }
   | { readonly kind: 'file'; readonly target: string; readonly staged: string; readonly content: string }
-  | { readonly kind: 'files'; readonly dir: string; readonly files: readonly (readonly [string, string])[] };
+  | {
+      readonly kind: 'files';
+      readonly dir: string;
+      readonly files: readonly (readonly [string, string])[];
+      readonly remove: readonly string[];
+    };
 
 export interface WriteTransactionOptions {
   /** Where carry-over warnings go at commit. @default console.error, as `warning: <message>` */
@@ -91,10 +96,17 @@ export class WriteTransaction {
     return staged;
   }
 
-  /** Files written into `dir` at commit, all or none (see writeFilesAtomically); nothing is written before. */
-  writeFiles(dir: string, files: readonly (readonly [name: string, content: string])[]): void {
+  /**
+   * Files written into `dir` at commit, all or none, and files of `dir` removed with them (see
+   * writeFilesAtomically); nothing is written before.
+   */
+  writeFiles(
+    dir: string,
+    files: readonly (readonly [name: string, content: string])[],
+    remove: readonly string[] = [],
+  ): void {
     this.assertOpen();
-    this.steps.push({ step: { kind: 'files', dir: resolve(dir), files }, done: false });
+    this.steps.push({ step: { kind: 'files', dir: resolve(dir), files, remove }, done: false });
   }
 
   /** `mkdir -p` now; what it created is removed again on rollback (when empty). */
@@ -110,7 +122,7 @@ export class WriteTransaction {
       const { step } = entry;
       if (step.kind === 'directory') for (const warning of replaceDirectory(step)) warn(warning);
       else if (step.kind === 'file') renameSync(step.staged, step.target);
-      else writeFilesAtomically(step.dir, step.files);
+      else writeFilesAtomically(step.dir, step.files, step.remove);
       entry.done = true;
     }
     this.state = 'committed';

@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT, runSynthCli, type CliResult } from '../helpers/cli';
-import { cliEnvironment } from './cli-env';
-import { snapshotTree } from './tree';
+import { cliEnvironment } from '../helpers/cli-env';
+import { snapshotTree } from '../helpers/tree';
 
 const project = mkdtempSync(join(tmpdir(), 'concurrent-plans-'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));

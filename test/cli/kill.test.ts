@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT, type CliResult } from '../helpers/cli';
-import { cliEnvironment } from './cli-env';
+import { cliEnvironment } from '../helpers/cli-env';
 
 const project = mkdtempSync(join(tmpdir(), 'kill-'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));

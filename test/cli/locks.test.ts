@@ -9,7 +9,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LockTimeoutError, withDirectoryLocks } from '../../src/synth/dir-lock';
 import { PROJECT_ROOT, runSynthCli } from '../helpers/cli';
-import { snapshotTree } from './tree';
+import { snapshotTree } from '../helpers/tree';
 
 const workdir = mkdtempSync(join(tmpdir(), 'locks-'));
 const holders: ChildProcess[] = [];

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PROJECT_ROOT, type CliResult } from '../helpers/cli';
-import { cliEnvironment } from './cli-env';
+import { cliEnvironment } from '../helpers/cli-env';
 
 const project = mkdtempSync(join(tmpdir(), 'state-rescue-'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));

@@ -7,11 +7,12 @@
  * `dispose()`; the CLIs get a temp directory of their own there, so what they leave behind can be checked too.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { PROJECT_ROOT, type CliResult } from './cli';
+import { cliEnvironment } from './cli-env';
+import { snapshotTree } from './tree';
 
 export type CliCommand = 'synth' | 'plan' | 'access';
 
@@ -68,11 +69,9 @@ export class IsolatedProject {
     return text.replaceAll('${PROJECT_ROOT}', PROJECT_ROOT).replaceAll('${CASE_DIR}', this.dir);
   }
 
-  /** Every file under the project, sorted, as `path sha256`. */
+  /** Every file, directory and link under the project, sorted, as `path sha256` (or `path dir`, `path link -> x`). */
   snapshot(): string[] {
-    return listFiles(this.dir)
-      .map((file) => `${relative(this.dir, file)} ${createHash('sha256').update(readFileSync(file)).digest('hex')}`)
-      .sort();
+    return Object.entries(snapshotTree(this.dir)).map(([path, content]) => `${path} ${content}`);
   }
 
   /** Files the CLI left in its temp directory. */
@@ -81,10 +80,8 @@ export class IsolatedProject {
   }
 
   run(options: RunOptions = {}): Promise<CliResult> {
-    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: this.tmp, TMP: this.tmp, TEMP: this.tmp };
-    // The calling shell's choices of config and output directory must not leak into the case.
-    delete env.ACCESS_CONFIG;
-    delete env.CDKTF_OUTDIR;
+    // The calling shell's choices (config, output directory, Terraform, time-outs) must not leak into the case.
+    const env = cliEnvironment({ TMPDIR: this.tmp, TMP: this.tmp, TEMP: this.tmp });
     for (const [key, value] of Object.entries(options.env ?? {})) env[key] = this.expand(value);
     const args = (options.args ?? []).map((arg) => this.expand(arg));
     return new Promise((resolve) => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PlanFailures, planEnvironments, type PlanRequest } from '../../src/plan/planner';
 import { providerSourceFromEnv, type ProviderSource } from '../../src/plan/terraform-cli-config';
 import { WriteTransaction } from '../../src/synth/write-transaction';
-import { snapshotTree } from '../cli/tree';
+import { snapshotTree } from '../helpers/tree';
 import { runPlanCli } from '../helpers/cli';
 import { fixtureOutdir, fixturePlansDir, TEST_PLANS_DIR } from '../helpers/plans';
 
