@@ -10,6 +10,7 @@ import { providerSourceFromEnv, type ProviderSource } from '../../src/plan/terra
 import { WriteTransaction } from '../../src/synth/write-transaction';
 import { snapshotTree } from '../helpers/tree';
 import { runPlanCli } from '../helpers/cli';
+import { EXAMPLE_CONFIG_FILE } from '../helpers/fixture-files';
 import { fixtureOutdir, fixturePlansDir, TEST_PLANS_DIR } from '../helpers/plans';
 
 const workdir = mkdtempSync(join(tmpdir(), 'plan-errors-'));
@@ -119,35 +120,53 @@ test('a mirror without the AWS provider: terraform init fails with its own messa
 }, 120_000);
 
 describe('the plan CLI', () => {
+  // The product's example, never the user's config/access.yaml.
+  const EXAMPLE = { ACCESS_CONFIG: EXAMPLE_CONFIG_FILE };
+
   test('--env plans one environment, and an unchanged config gives byte-identical plan files', async () => {
+    // GIVEN the plans of an earlier run of the same config (the global setup's), dev's removed
     const out = join(workdir, 'cli-dev');
-    // --no-cache: every decision simulated again must equal the global setup's (which could use the cache).
+    cpSync(fixturePlansDir('example'), out, { recursive: true });
+    for (const file of ['dev.plan.json', 'dev.plan.txt', 'dev.plan.source.json', 'dev.access.json'])
+      rmSync(join(out, file));
+    // WHEN dev alone is planned (--no-cache: every decision simulated again must equal the global setup's)
     const result = await runPlanCli(['--env', 'dev', '--out', out, '--no-cache'], {
+      ...EXAMPLE,
       CDKTF_OUTDIR: join(TEST_PLANS_DIR, 'cli-dev-synth'),
     });
+    // THEN only dev is planned (the others' plans are current), and its files are the global setup's, byte for byte
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Planned 1 environment in \d+\.\d s: 15 to create/);
-    expect(readdirSync(out).sort()).toEqual(['SUMMARY.md', 'dev.access.json', 'dev.plan.json', 'dev.plan.txt']);
-    for (const file of ['dev.plan.json', 'dev.plan.txt']) {
+    expect(result.stdout).not.toContain('planning it too');
+    for (const file of ['dev.plan.json', 'dev.plan.txt', 'dev.plan.source.json', 'dev.access.json']) {
       expect(readFileSync(join(out, file), 'utf8')).toBe(readFileSync(join(fixturePlansDir('example'), file), 'utf8'));
     }
     expect(readFileSync(join(out, 'dev.plan.json'), 'utf8')).not.toContain('"timestamp"');
     expect(result.stdout).toMatch(/simulations, \d+ requests answered by an equal one, 0 by earlier runs\)/);
-    expect(readFileSync(join(out, 'dev.access.json'), 'utf8')).toBe(
-      readFileSync(join(fixturePlansDir('example'), 'dev.access.json'), 'utf8'),
-    );
   }, 120_000);
 
+  test('--env with the other environments never planned plans them too: cross-account access needs them all', async () => {
+    const out = join(workdir, 'cli-dev-alone');
+    const result = await runPlanCli(['--env', 'dev', '--out', out], {
+      ...EXAMPLE,
+      CDKTF_OUTDIR: join(TEST_PLANS_DIR, 'cli-dev-alone-synth'),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('[staging] planning it too: it has not been planned yet');
+    expect(result.stdout).toContain('[prod] planning it too: it has not been planned yet');
+    expect(result.stdout).toMatch(/Planned 3 environments in/);
+  }, 180_000);
+
   test('an unknown environment is refused with the allowed names', async () => {
-    const result = await runPlanCli(['--env', 'qa'], { CDKTF_OUTDIR: join(workdir, 'cli-qa-synth') });
+    const result = await runPlanCli(['--env', 'qa'], { ...EXAMPLE, CDKTF_OUTDIR: join(workdir, 'cli-qa-synth') });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('--env "qa": unknown environment; must be one of "dev", "staging", "prod"');
     expect(existsSync(join(workdir, 'cli-qa-synth'))).toBe(false);
   }, 60_000);
 
   test('an unknown flag prints the usage', async () => {
-    const result = await runPlanCli(['--environment', 'dev'], {});
+    const result = await runPlanCli(['--environment', 'dev'], EXAMPLE);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('unknown option --environment (did you mean --env?)');
     expect(result.stderr).toContain('usage: npm run plan');
@@ -156,6 +175,7 @@ describe('the plan CLI', () => {
   test('terraform missing: a usage error naming TERRAFORM_BIN, before anything is synthesized', async () => {
     const out = join(workdir, 'cli-missing');
     const result = await runPlanCli(['--env', 'prod', '--out', out], {
+      ...EXAMPLE,
       CDKTF_OUTDIR: join(workdir, 'cli-missing-synth'),
       TERRAFORM_BIN: '/nonexistent/terraform',
     });
@@ -170,6 +190,7 @@ describe('the plan CLI', () => {
 
   test('a TF_PROVIDER_MIRROR that does not exist is refused before anything runs', async () => {
     const result = await runPlanCli(['--out', join(workdir, 'cli-no-mirror')], {
+      ...EXAMPLE,
       CDKTF_OUTDIR: join(workdir, 'cli-no-mirror-synth'),
       TF_PROVIDER_MIRROR: join(workdir, 'missing-mirror'),
     });
