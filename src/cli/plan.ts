@@ -232,7 +232,9 @@ async function planBase(
     return undefined;
   }
   const synth = synthesizeStaged(base.config, join(BASE_DIR, 'cdktf.out'), tx);
-  const names = synth.model.environments.map((e) => e.name).filter((e) => run.environments.includes(e));
+  // Every environment of the base, whatever --env says: the head's analysis covers them all (cross-account access
+  // needs them), so the comparison must too, or a trust would seem to change where nothing did.
+  const names = synth.model.environments.map((e) => e.name);
   const plans = await planEnvironments(planRequest(run, tx, synth, names, 'base:'));
   const files = plans.map(planFile);
   return side(await analyzePlans(files, synth.suppressions, { cache: run.cache }), files);

@@ -79,6 +79,12 @@ function editCases(cases: readonly AccessCase[], left: readonly string[]): Acces
 }
 
 const lastLines = (text: string, count: number) => text.trimEnd().split('\n').slice(-count).join('\n');
+/** jest's FAIL lines and failed-test headers, which the tail of a long output does not show. */
+const failedTests = (text: string) =>
+  text
+    .split('\n')
+    .filter((line) => /^(FAIL |\s+● )/.test(line) && !line.includes('● Console'))
+    .join('\n');
 
 (process.env[NESTED_RUN] === '1' ? test.skip : test)(
   'a team edits config/access.yaml in a copy of the project, plans, and the whole suite passes there',
@@ -122,7 +128,8 @@ const lastLines = (text: string, count: number) => text.trimEnd().split('\n').sl
       console.log(`the suite in the edited copy ran in ${suite.seconds.toFixed(1)} s (planning its fixtures included)`);
       if (suite.exitCode !== 0)
         throw new Error(
-          `the suite failed in the edited copy (exit ${suite.exitCode}):\n${lastLines(suite.output, 120)}`,
+          `the suite failed in the edited copy (exit ${suite.exitCode}):\n` +
+            `${failedTests(suite.output)}\n...\n${lastLines(suite.output, 60)}`,
         );
       for (const file of ['config', 'access-files', 'access-cases'])
         expect(suite.output).toContain(`PASS test/user-config/${file}.test.ts`);
