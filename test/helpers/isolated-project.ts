@@ -100,7 +100,8 @@ export class IsolatedProject {
 
 /** The throwaway projects of one test file, under one temp directory that `dispose()` removes. */
 export class IsolatedProjects {
-  readonly root = mkdtempSync(join(tmpdir(), 'isolated-projects-'));
+  /** Short: Terraform's plugin sockets live in the projects' TMPDIR (see temp-dir-guard.ts). */
+  readonly root = mkdtempSync(join(tmpdir(), 'iso-'));
   private readonly names = new Set<string>();
 
   create(name: string, config: string): IsolatedProject {

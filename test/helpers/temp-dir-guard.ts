@@ -18,7 +18,9 @@ const TEMP_VARIABLES = ['TMPDIR', 'TMP', 'TEMP'] as const;
 
 /** Creates the run's temp directory and makes it the temp directory of the tests and their children. */
 export function startTempDirGuard(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'codepipeline-access-tests-'));
+  // A short name: Terraform's provider plugins listen on Unix sockets in TMPDIR, whose paths may not exceed 107
+  // bytes, and a nested run (test/user-config/team-edit) puts its own guard inside this one.
+  const dir = mkdtempSync(join(tmpdir(), 'cpa-tests-'));
   process.env[SAVED_VARIABLES] = JSON.stringify(Object.fromEntries(TEMP_VARIABLES.map((v) => [v, process.env[v]])));
   process.env[GUARDED_DIR] = dir;
   for (const variable of TEMP_VARIABLES) process.env[variable] = dir;

@@ -89,7 +89,7 @@ const failedTests = (text: string) =>
 (process.env[NESTED_RUN] === '1' ? test.skip : test)(
   'a team edits config/access.yaml in a copy of the project, plans, and the whole suite passes there',
   async () => {
-    const copy = mkdtempSync(join(tmpdir(), 'edited-project-'));
+    const copy = mkdtempSync(join(tmpdir(), 'copy-'));
     try {
       // GIVEN a checkout of the project as shipped: the example config, its access files and cases, committed
       copyProject(copy);
