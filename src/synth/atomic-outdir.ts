@@ -1,14 +1,19 @@
 /**
  * What survives when a cdktf output directory (cdktf.out/) is replaced by a new synth (see write-transaction.ts
  * for the rule). Each stack's Terraform caches are carried into the new output, so `cdktf diff` does not
- * re-initialise after every synth. Every other file that synth did not produce is moved out to state/ with a
- * warning before the old directory is deleted: the state of the old default local backend
- * (`stacks/<env>/terraform.<env>.tfstate` and its `.backup`) becomes `state/<env>.tfstate`, where the local backend
- * now keeps it; anything else keeps its path under `state/<outdir name>/`. Nothing is overwritten: a name that is
- * taken gets a numbered `.rescued-<n>` suffix.
+ * re-initialise after every synth. Every other file that synth did not produce is moved out with a warning before
+ * the old directory is deleted:
+ * - a local state the old stack's backend kept inside the stack directory (the old default,
+ *   `terraform.<env>.tfstate`, or a configured relative path) goes to where the new stack's local backend reads it
+ *   (`state/<env>.tfstate` by default), and Terraform's cached backend settings are dropped so that `terraform init`
+ *   takes the new path without asking to migrate;
+ * - the old default state of a stack whose backend cannot be read becomes `state/<env>.tfstate`;
+ * - anything else keeps its path under `state/<outdir name>/`.
+ * Nothing is overwritten: a name that is taken gets a numbered `.rescued-<n>` suffix (and the backend cache stays,
+ * so Terraform asks before it switches).
  */
-import { cpSync, existsSync, lstatSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { makeDirectory } from './directories';
 import { displayPath } from './paths';
 import type { CarryOver } from './write-transaction';
@@ -40,6 +45,7 @@ export function synthOutputCarryOver(stateDir: string): CarryOver {
 
 function carryOverStack(oldStack: string, newStack: string, rescue: Rescuer): void {
   if (!lstatSync(oldStack).isDirectory()) return rescue(oldStack);
+  const stateMoved = moveLocalState(oldStack, newStack, rescue);
   for (const entry of readdirSync(oldStack)) {
     const path = join(oldStack, entry);
     if (SYNTH_OUTPUT.stack.includes(entry) || CDKTF_WORKING_FILES.includes(entry)) continue;
@@ -47,10 +53,49 @@ function carryOverStack(oldStack: string, newStack: string, rescue: Rescuer): vo
     // The cache of a stack that is no longer synthesized is dropped with it: `terraform init` rebuilds it.
     else if (existsSync(newStack) && !existsSync(join(newStack, entry))) renameSync(path, join(newStack, entry));
   }
+  // Terraform's record of the old backend settings: with the state moved to the new path, `terraform init` would
+  // otherwise stop with "Backend configuration changed" and offer to migrate the (now empty) old path.
+  if (stateMoved) rmSync(join(newStack, '.terraform', 'terraform.tfstate'), { force: true });
+}
+
+/**
+ * The local state file a stack's `cdk.tf.json` points at, resolved as Terraform does from the stack directory
+ * `runDir`; undefined for another backend or an unreadable stack.
+ */
+function localStateFile(stackJsonFile: string, runDir: string): string | undefined {
+  try {
+    const stack = JSON.parse(readFileSync(stackJsonFile, 'utf8')) as {
+      terraform?: { backend?: { local?: { path?: string } } };
+    };
+    const local = stack.terraform?.backend?.local;
+    return local ? resolve(runDir, local.path ?? 'terraform.tfstate') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Moves the state (and its `.backup`) that the old stack kept inside its directory to where the new stack's local
+ * backend reads it, never over an existing file. True when the state is now exactly where the new backend reads it.
+ */
+function moveLocalState(oldStack: string, newStack: string, rescue: Rescuer): boolean {
+  const from = localStateFile(join(oldStack, 'cdk.tf.json'), oldStack);
+  // The new stack runs where the old one did: the staged directory takes the old one's place.
+  const to = localStateFile(join(newStack, 'cdk.tf.json'), oldStack);
+  if (!from || !to || from === to || relative(oldStack, from).startsWith('..') || !existsSync(from)) return false;
+  const target = freeName(to);
+  for (const [source, destination] of [
+    [from, target],
+    [`${from}.backup`, `${target}.backup`],
+  ])
+    if (existsSync(source)) rescue.moveTo(source, freeName(destination));
+  return target === to;
 }
 
 interface Rescuer {
   (path: string): void;
+  /** Moves one file to a chosen place (free, see freeName), recorded like the others. */
+  moveTo(path: string, target: string): void;
   /** [from, to] as shown to the user. */
   readonly moved: [string, string][];
 }
@@ -66,12 +111,14 @@ function rescuer(outdir: string, stateDir: string): Rescuer {
       .slice(outdir.length + 1)
       .split('\\')
       .join('/');
-    const target = freeName(join(stateDir, rescuedName(rel, basename(outdir))));
+    moveTo(path, freeName(join(stateDir, rescuedName(rel, basename(outdir)))));
+  };
+  const moveTo = (path: string, target: string): void => {
     makeDirectory(dirname(target));
     moveFile(path, target);
     moved.push([displayPath(path), displayPath(target)]);
   };
-  return Object.assign(rescue, { moved });
+  return Object.assign(rescue, { moved, moveTo });
 }
 
 /** Where a file of the old output goes under state/. */

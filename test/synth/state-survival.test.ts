@@ -25,14 +25,35 @@ people: [{ name: ana, memberships: { dev: [viewers] } }]
 `;
 
 mkdirSync(join(PROJECT_ROOT, '.cache'), { recursive: true });
-const project = mkdtempSync(join(PROJECT_ROOT, '.cache', 'state-survival-'));
-afterAll(() => rmSync(project, { recursive: true, force: true }));
+const projects = mkdtempSync(join(PROJECT_ROOT, '.cache', 'state-survival-'));
+afterAll(() => rmSync(projects, { recursive: true, force: true }));
+let project = '';
 
 /** The project as a user's checkout holds it, with its built dist/ (saves a build) and the config above. */
-function copyWithConfig(): void {
+function copyWithConfig(name: string): void {
+  project = join(projects, name);
+  mkdirSync(project);
   copyProject(project);
   cpSync(join(PROJECT_ROOT, 'dist'), join(project, 'dist'), { recursive: true });
   writeFileSync(join(project, 'config', 'access.yaml'), CONFIG);
+}
+
+/**
+ * What `eval "$(npm run --silent terraformrc)"` gives a shell, plus AWS credentials that point at a closed port on
+ * this machine, so a provider that asks AWS anything fails there and nothing leaves the machine.
+ */
+async function terraformEnvironment(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
+  const { stdout: rc } = await run(process.execPath, ['dist/src/cli/terraformrc.js'], { cwd: project, env });
+  return {
+    ...env,
+    TF_CLI_CONFIG_FILE: JSON.parse(rc.trim().replace(/^export TF_CLI_CONFIG_FILE=/, '')) as string,
+    AWS_ACCESS_KEY_ID: 'state-survival-test',
+    AWS_SECRET_ACCESS_KEY: 'state-survival-test',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9',
+    AWS_MAX_ATTEMPTS: '1',
+    CHECKPOINT_DISABLE: '1',
+  };
 }
 
 function sha256(file: string): string {
@@ -63,7 +84,7 @@ const STATE = `${JSON.stringify(
 )}\n`;
 
 test('GIVEN a deployed local state WHEN synth, plan and cdktf diff run THEN the state is where they cannot reach it, unchanged', async () => {
-  copyWithConfig();
+  copyWithConfig('deployed');
   // The copy's defaults (config/access.yaml, cdktf.out/), whatever the test run's environment says.
   const env = copyEnvironment();
   await run(process.execPath, ['dist/main.js'], { cwd: project, env });
@@ -84,17 +105,7 @@ test('GIVEN a deployed local state WHEN synth, plan and cdktf diff run THEN the 
   // which point at a closed port on this machine so nothing leaves it.
   await run(process.execPath, ['dist/main.js'], { cwd: project, env });
   await run(process.execPath, ['dist/src/cli/plan.js'], { cwd: project, env, timeout: 180_000 });
-  const { stdout: rc } = await run(process.execPath, ['dist/src/cli/terraformrc.js'], { cwd: project, env });
-  const tfEnv = {
-    ...env,
-    TF_CLI_CONFIG_FILE: JSON.parse(rc.trim().replace(/^export TF_CLI_CONFIG_FILE=/, '')) as string,
-    AWS_ACCESS_KEY_ID: 'state-survival-test',
-    AWS_SECRET_ACCESS_KEY: 'state-survival-test',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9',
-    AWS_MAX_ATTEMPTS: '1',
-    CHECKPOINT_DISABLE: '1',
-  };
+  const tfEnv = await terraformEnvironment(env);
   const diff = await run(join(project, 'node_modules', '.bin', 'cdktf'), ['diff', 'dev', '--skip-provider-lock'], {
     cwd: project,
     env: tfEnv,
@@ -112,3 +123,30 @@ test('GIVEN a deployed local state WHEN synth, plan and cdktf diff run THEN the 
   expect(JSON.parse(pulled).lineage).toBe('state-survival-lineage');
   expect(existsSync(join(project, 'cdktf.out', 'stacks', 'dev', 'terraform.dev.tfstate'))).toBe(false);
 }, 400_000);
+
+test('GIVEN the old layout (state inside cdktf.out/, initialised there) WHEN synth runs THEN the state moves to state/ and Terraform takes it without a migration', async () => {
+  copyWithConfig('upgrade');
+  const env = copyEnvironment();
+  await run(process.execPath, ['dist/main.js'], { cwd: project, env });
+  const tfEnv = await terraformEnvironment(env);
+  // What an earlier version left: a stack whose local backend kept the state beside it, initialised and deployed.
+  const stackDir = join(project, 'cdktf.out', 'stacks', 'dev');
+  const stackFile = join(stackDir, 'cdk.tf.json');
+  const stack = JSON.parse(readFileSync(stackFile, 'utf8'));
+  stack.terraform.backend.local.path = 'terraform.dev.tfstate';
+  writeFileSync(stackFile, JSON.stringify(stack, null, 2));
+  await run('terraform', ['init', '-input=false', '-no-color'], { cwd: stackDir, env: tfEnv });
+  writeFileSync(join(stackDir, 'terraform.dev.tfstate'), STATE);
+
+  const synth = await run(process.execPath, ['dist/main.js'], { cwd: project, env });
+
+  expect(synth.stderr).toContain(
+    'warning: moved cdktf.out/stacks/dev/terraform.dev.tfstate to state/dev.tfstate: cdktf.out/ is replaced whole by every synth',
+  );
+  expect(readFileSync(join(project, 'state', 'dev.tfstate'), 'utf8')).toBe(STATE);
+  // terraform init (what cdktf diff runs first) takes the new path as it is: no "Backend configuration changed"
+  const init = await run('terraform', ['init', '-input=false', '-no-color'], { cwd: stackDir, env: tfEnv });
+  expect(init.stdout).toContain('Terraform has been successfully initialized');
+  const { stdout: pulled } = await run('terraform', ['state', 'pull'], { cwd: stackDir, env: tfEnv });
+  expect(JSON.parse(pulled).lineage).toBe('state-survival-lineage');
+}, 300_000);
