@@ -1,6 +1,7 @@
 import { IamAccountPasswordPolicy } from '@cdktf/provider-aws/lib/iam-account-password-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
+  App,
   DefaultTokenResolver,
   StringConcat,
   TerraformElement,
@@ -9,6 +10,7 @@ import {
   Tokenization,
 } from 'cdktf';
 import { deepMerge } from 'cdktf/lib/util';
+import { dirname, resolve } from 'node:path';
 import type { Construct, IConstruct } from 'constructs';
 import { AccessGroup } from '../src/constructs/access-group';
 import { ArtifactBucketPolicy } from '../src/constructs/artifact-bucket-policy';
@@ -27,6 +29,11 @@ export interface EnvironmentStackProps {
    * (see there). For the test that proves it. @default false
    */
   readonly cdktfPasses?: boolean;
+  /**
+   * The project root, which a local backend's state path is relative to (synth passes the directory it runs in).
+   * @default the directory that holds the output directory
+   */
+  readonly projectRoot?: string;
 }
 
 /** The resolver cdktf's own synthesis uses. */
@@ -59,7 +66,7 @@ export class EnvironmentStack extends TerraformStack {
         : undefined,
       defaultTags: Object.keys(env.defaultTags).length > 0 ? [{ tags: { ...env.defaultTags } }] : undefined,
     });
-    configureBackend(this, env.name, env.backend);
+    configureBackend(this, env.name, env.backend, props.projectRoot ?? dirname(resolve(App.of(this).outdir)));
 
     const groupNames = new Map<string, string>();
     for (const group of env.groups) {

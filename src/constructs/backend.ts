@@ -1,29 +1,48 @@
-import { isAbsolute, posix } from 'node:path';
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from 'cdktf';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from 'cdktf';
 import type { BackendConfig } from '../config/schema';
 
 /**
- * Where local state lives by default: `state/<environment>.tfstate` in the project root, beside cdktf.out/. Never
- * inside cdktf.out/: every synth replaces that directory whole, and the state went with it.
+ * Where local state lives by default: `state/<environment>.tfstate` in the project root (the directory `npm` and
+ * `cdktf` run in). Never inside cdktf.out/: every synth replaces that directory whole, and the state went with it.
  */
 export const LOCAL_STATE_DIR = 'state';
 
-/**
- * The local backend's `path` as Terraform reads it: relative to the stack's directory `<outdir>/stacks/<env>`, where
- * cdktf runs Terraform, and pointing at a file relative to the project root, the directory holding the output
- * directory (where `npm` and `cdktf` run). Relative, so the synthesized JSON is the same on every machine, checkout
- * and output directory; an absolute configured path stays as it is.
- */
-export function localStatePath(environmentName: string, configuredPath: string | undefined): string {
-  const target = configuredPath ?? posix.join(LOCAL_STATE_DIR, `${environmentName}.tfstate`);
-  return isAbsolute(target) ? target : posix.join('..', '..', '..', target.split('\\').join('/'));
+/** The absolute path of an environment's local state file: the configured path or the default, from the project root. */
+export function localStateFile(
+  projectRoot: string,
+  environmentName: string,
+  configuredPath: string | undefined,
+): string {
+  return resolve(projectRoot, configuredPath ?? join(LOCAL_STATE_DIR, `${environmentName}.tfstate`));
 }
 
-/** Where the environment's state lives: a local file (default), S3, or a Terraform Cloud workspace. */
-export function configureBackend(stack: TerraformStack, environmentName: string, backend: BackendConfig): void {
+/**
+ * The local backend's `path` as Terraform reads it: relative to the stack's directory `<outdir>/stacks/<env>`, where
+ * cdktf runs Terraform. Relative, so the synthesized JSON is the same on every machine and checkout (with the
+ * default outdir: `../../../state/<env>.tfstate`); an absolute configured path stays as it is.
+ */
+export function localStatePath(stack: TerraformStack, projectRoot: string, configuredPath: string | undefined): string {
+  if (configuredPath !== undefined && isAbsolute(configuredPath)) return configuredPath;
+  const stackDir = resolve(App.of(stack).outdir, 'stacks', stack.node.id);
+  return relative(stackDir, localStateFile(projectRoot, stack.node.id, configuredPath))
+    .split(sep)
+    .join('/');
+}
+
+/**
+ * Where the environment's state lives: a local file (default, under `projectRoot`), S3, or a Terraform Cloud
+ * workspace.
+ */
+export function configureBackend(
+  stack: TerraformStack,
+  environmentName: string,
+  backend: BackendConfig,
+  projectRoot: string,
+): void {
   switch (backend.type) {
     case 'local':
-      new LocalBackend(stack, { path: localStatePath(environmentName, backend.path) });
+      new LocalBackend(stack, { path: localStatePath(stack, projectRoot, backend.path) });
       return;
     case 's3': {
       const s3 = new S3Backend(stack, {

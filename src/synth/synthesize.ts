@@ -1,8 +1,10 @@
 /** Validated config -> Terraform JSON per environment, staged in a write transaction and written whole at commit. */
 import { App } from 'cdktf';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { EnvironmentStack } from '../../stacks/environment-stack';
+import { LOCAL_STATE_DIR, localStateFile } from '../constructs/backend';
 import { loadAccessConfig, type LoadedConfig } from '../config/load';
+import { ConfigError, formatPath } from '../config/problems';
 import type { AccessConfig } from '../config/schema';
 import type { AccessModel } from '../model/types';
 import { synthOutputCarryOver } from './atomic-outdir';
@@ -24,9 +26,6 @@ export interface StagedSynth extends SynthResult {
   readonly stagedStacksDir: string;
 }
 
-/** The project's state/ (the local backend's default; files rescued from a replaced outdir go there). */
-export const STATE_DIR = 'state';
-
 /**
  * Synthesizes `loaded` into a staged copy of `outdir`, which replaces `outdir` when `tx` commits. Files in the old
  * outdir that synth did not write are moved to `stateDir` then (see atomic-outdir.ts).
@@ -35,13 +34,15 @@ export function synthesizeStaged(
   loaded: LoadedConfig,
   outdir: string,
   tx: WriteTransaction,
-  stateDir: string = STATE_DIR,
+  stateDir: string = LOCAL_STATE_DIR,
 ): StagedSynth {
+  const projectRoot = process.cwd();
+  refuseStateInside(loaded, outdir, projectRoot);
   const staged = tx.stageDirectory(outdir, synthOutputCarryOver(resolve(stateDir)));
   // Stack traces only feed cdktf's per-construct debug metadata; capturing them costs a third of synth time at scale.
   const app = new App({ outdir: staged, stackTraces: false });
   withoutTokenCreationStacks(() => {
-    for (const environment of loaded.model.environments) new EnvironmentStack(app, { environment });
+    for (const environment of loaded.model.environments) new EnvironmentStack(app, { environment, projectRoot });
     app.synth();
   });
   return {
@@ -51,6 +52,24 @@ export function synthesizeStaged(
     stagedStacksDir: join(staged, 'stacks'),
     warnings: loaded.warnings,
   };
+}
+
+/**
+ * A local state inside the output directory would be deleted by the next synth. The config check refuses the
+ * usual names (cdktf.out/, ...); this one knows the output directory actually used (CDKTF_OUTDIR).
+ */
+function refuseStateInside(loaded: LoadedConfig, outdir: string, projectRoot: string): void {
+  const out = resolve(outdir);
+  const problems = loaded.model.environments.flatMap((env) => {
+    if (env.backend.type !== 'local') return [];
+    const file = localStateFile(projectRoot, env.name, env.backend.path);
+    return relative(out, file).startsWith('..') || isAbsolute(relative(out, file))
+      ? []
+      : [
+          `${formatPath([...env.origin, 'backend', 'path'])}: the state file ${file} would be inside the output directory ${out}, which every synth replaces; choose a path outside it`,
+        ];
+  });
+  if (problems.length > 0) throw new ConfigError(loaded.file, problems);
 }
 
 /**
