@@ -4,7 +4,7 @@
  * a concurrent run and replaced whole, or left as it was when anything fails.
  */
 import { commandName, defineCommand, runCli } from './src/cli/command-line';
-import { ACCESS_CONFIG, CDKTF_OUTDIR, envValue, LOCK_WAIT_SECONDS } from './src/cli/environment';
+import { ACCESS_CONFIG, CDKTF_OUTDIR, envValue, LOCK_WAIT_SECONDS, SYNTH_HCL_OUTPUT } from './src/cli/environment';
 import { loadAccessConfig } from './src/config/load';
 import { printWarnings } from './src/config/problems';
 import { withDirectoryLocks } from './src/synth/dir-lock';
@@ -21,7 +21,7 @@ const COMMAND = defineCommand({
     '(such as Terraform state of an older version) are moved to state/ first, with a warning.',
   ].join('\n'),
   options: {},
-  environment: [ACCESS_CONFIG, CDKTF_OUTDIR, LOCK_WAIT_SECONDS],
+  environment: [ACCESS_CONFIG, CDKTF_OUTDIR, LOCK_WAIT_SECONDS, SYNTH_HCL_OUTPUT],
   failure: 'nothing was written: the config has problems (all are listed), or cdktf.out/ stayed locked by another run',
 });
 

@@ -3,6 +3,9 @@
  * per environment, each principal with what it may do on which pipeline, who may assume which role, and what the
  * artifact bucket policies decide. Runs no Terraform; waits while a plan run writes the plans.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { analyzePlans } from '../analysis/analyze';
 import { ANALYSIS_CACHE_DIR, DecisionCache } from '../analysis/decision-cache';
 import { readPlanFiles } from '../analysis/plan-files';
@@ -15,7 +18,7 @@ import { displayPath } from '../synth/paths';
 import { synthesizeStaged } from '../synth/synthesize';
 import { WriteTransaction } from '../synth/write-transaction';
 import { commandName, defineCommand, runCli } from './command-line';
-import { ACCESS_CONFIG, CDKTF_OUTDIR, envValue, LOCK_WAIT_SECONDS } from './environment';
+import { ACCESS_CONFIG, envValue, LOCK_WAIT_SECONDS, SYNTH_HCL_OUTPUT } from './environment';
 import { CommandFailure } from './usage-error';
 
 const COMMAND = defineCommand({
@@ -29,7 +32,7 @@ const COMMAND = defineCommand({
   options: {
     plans: { type: 'string', default: 'tfplans', value: '<dir>', help: 'where `npm run plan` wrote the plans' },
   },
-  environment: [ACCESS_CONFIG, CDKTF_OUTDIR, LOCK_WAIT_SECONDS],
+  environment: [ACCESS_CONFIG, LOCK_WAIT_SECONDS, SYNTH_HCL_OUTPUT],
   failure:
     'a config problem, plans that are missing or stale (made from another config or code than the current one), ' +
     'or the plans directory locked by a plan run for too long',
@@ -65,12 +68,13 @@ runCli(COMMAND, async ({ values }) => {
 
 /**
  * The environments whose plan files are missing or were made from another configuration than the current config
- * synthesizes to. The synth goes to a staged directory that is never committed: cdktf.out/ stays as it is.
+ * synthesizes to. The synth goes to a temporary directory, never into the project (it holds no lock on cdktf.out/).
  */
 function plansNotFromCurrentConfig(loaded: LoadedConfig, planDir: string): StalePlan[] {
+  const scratch = mkdtempSync(join(tmpdir(), 'access-synth-'));
   const tx = new WriteTransaction();
   try {
-    const synth = synthesizeStaged(loaded, envValue(CDKTF_OUTDIR), tx);
+    const synth = synthesizeStaged(loaded, join(scratch, 'cdktf.out'), tx);
     return stalePlans(
       planDir,
       synth.stagedStacksDir,
@@ -78,5 +82,6 @@ function plansNotFromCurrentConfig(loaded: LoadedConfig, planDir: string): Stale
     );
   } finally {
     tx.rollback();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -81,6 +81,22 @@ export const CDKTF_OUTDIR: EnvVariable<string> = {
   },
 };
 
+/**
+ * cdktf's switch to HCL output (`cdktf synth --hcl` sets it). HCL output goes through cdktf's own renderer, not the
+ * stack's literal-string rendering (src/constructs/terraform-literals.ts), so config text could be evaluated.
+ */
+export const SYNTH_HCL_OUTPUT: EnvVariable<false> = {
+  name: 'SYNTH_HCL_OUTPUT',
+  help: 'set by `cdktf synth --hcl`; not supported: the stacks are JSON, where every config string stays literal',
+  defaultText: 'unset',
+  parse: (raw) =>
+    raw === undefined || raw === 'false'
+      ? { value: false }
+      : {
+          problem: `SYNTH_HCL_OUTPUT: must be unset or "false" (HCL output, cdktf synth --hcl, is not supported: only the JSON stacks keep every config string literal); got "${raw}"`,
+        },
+};
+
 export const PLAN_TIMEOUT_SECONDS = secondsVariable(
   'PLAN_TIMEOUT_SECONDS',
   'time limit of each terraform command; past it the command is stopped and the run fails',

@@ -23,7 +23,7 @@ import {
 } from '../analysis/plan-files';
 import { renderSummary, type ReportSide } from '../analysis/report';
 import { loadAccessConfig, loadAccessConfigText, type LoadedConfig } from '../config/load';
-import { oneOf, printWarnings } from '../config/problems';
+import { ConfigError, oneOf, printWarnings } from '../config/problems';
 import type { EnvironmentPlan } from '../plan/plan-environment';
 import { PlanView, type ChangeCounts } from '../plan/plan-json';
 import { stalePlans } from '../plan/plan-source';
@@ -39,6 +39,7 @@ import {
   envValue,
   LOCK_WAIT_SECONDS,
   PLAN_TIMEOUT_SECONDS,
+  SYNTH_HCL_OUTPUT,
   TERRAFORM_BIN,
   TF_PROVIDER_MIRROR,
 } from './environment';
@@ -77,6 +78,7 @@ const COMMAND = defineCommand({
     TF_PROVIDER_MIRROR,
     PLAN_TIMEOUT_SECONDS,
     LOCK_WAIT_SECONDS,
+    SYNTH_HCL_OUTPUT,
   ],
   failure:
     'nothing was written: a config problem, a --base revision or config that cannot be used, a failed or timed-out ' +
@@ -98,7 +100,8 @@ interface Preflight {
   /** Those to plan now (--env, else all). */
   readonly environments: readonly string[];
   /** --base: the revision and its config (undefined when the config file did not exist there). */
-  readonly base?: { readonly ref: string; readonly config?: LoadedConfig };
+  /** --base: the revision and its config, or why there is none to compare with (missing, or invalid now). */
+  readonly base?: { readonly ref: string; readonly config: LoadedConfig | NoBase };
   readonly outdir: string;
   readonly out: string;
   readonly cache?: DecisionCache;
@@ -163,8 +166,16 @@ async function preflight(values: Values): Promise<Preflight> {
   };
 }
 
-/** The config file as it was at `ref`, validated; undefined when it did not exist there. */
-async function configAtRef(ref: string, configFile: string): Promise<LoadedConfig | undefined> {
+/** Why a --base revision gives nothing to compare with: the report then shows everything as new. */
+interface NoBase {
+  readonly reason: string;
+}
+
+/**
+ * The config file as it was at `ref`, validated. When it did not exist there, or does not pass this version's checks
+ * (a check added since would otherwise keep every pull request red, the one fixing it included), there is no base.
+ */
+async function configAtRef(ref: string, configFile: string): Promise<LoadedConfig | NoBase> {
   const git = (args: string[]) =>
     execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   let top: string;
@@ -187,9 +198,14 @@ async function configAtRef(ref: string, configFile: string): Promise<LoadedConfi
   try {
     text = git(['show', `${ref}:${path}`]);
   } catch {
-    return undefined;
+    return { reason: `${path} does not exist at ${ref}` };
   }
-  return loadAccessConfigText(`${ref}:${path}`, text);
+  try {
+    return await loadAccessConfigText(`${ref}:${path}`, text);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { reason: `${path} at ${ref} does not pass this version's checks:\n${error.message}\n` };
+  }
 }
 
 /**
@@ -227,8 +243,8 @@ async function planBase(
   base: NonNullable<Preflight['base']>,
   tx: WriteTransaction,
 ): Promise<ReportSide | undefined> {
-  if (!base.config) {
-    console.log(`[base] ${envValue(ACCESS_CONFIG)} does not exist at ${base.ref}: everything is new`);
+  if ('reason' in base.config) {
+    console.log(`[base] ${base.config.reason}; compared with nothing: everything is new`);
     return undefined;
   }
   const synth = synthesizeStaged(base.config, join(BASE_DIR, 'cdktf.out'), tx);
