@@ -13,7 +13,6 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeFilesAtomically } from './atomic-files';
 import { makeDirectory, removeCreatedDirectories } from './directories';
 import { onExit } from './exit-hooks';
 import { isRunning } from './process-state';
@@ -30,7 +29,8 @@ type Step =
   | {
       readonly kind: 'files';
       readonly dir: string;
-      readonly files: readonly (readonly [string, string])[];
+      /** [staged copy, target] of each file, written when the step was added. */
+      readonly staged: readonly (readonly [string, string])[];
       readonly remove: readonly string[];
     };
 
@@ -97,8 +97,8 @@ export class WriteTransaction {
   }
 
   /**
-   * Files written into `dir` at commit, all or none, and files of `dir` removed with them (see
-   * writeFilesAtomically); nothing is written before.
+   * Files that appear in `dir` at commit, all or none, and files of `dir` removed with them. They are written now
+   * beside their targets (`<name>.staging-<pid>`), so that committing them is only renames.
    */
   writeFiles(
     dir: string,
@@ -106,7 +106,14 @@ export class WriteTransaction {
     remove: readonly string[] = [],
   ): void {
     this.assertOpen();
-    this.steps.push({ step: { kind: 'files', dir: resolve(dir), files, remove }, done: false });
+    const absolute = resolve(dir);
+    this.ensureDirectory(absolute);
+    const staged = files.map(([name, content]) => {
+      const target = join(absolute, name);
+      writeFileSync(stagedPath(target), content);
+      return [stagedPath(target), target] as const;
+    });
+    this.steps.push({ step: { kind: 'files', dir: absolute, staged, remove }, done: false });
   }
 
   /** `mkdir -p` now; what it created is removed again on rollback (when empty). */
@@ -121,8 +128,16 @@ export class WriteTransaction {
     for (const entry of this.steps) {
       const { step } = entry;
       if (step.kind === 'directory') for (const warning of replaceDirectory(step)) warn(warning);
-      else if (step.kind === 'file') renameSync(step.staged, step.target);
-      else writeFilesAtomically(step.dir, step.files, step.remove);
+      else if (step.kind === 'file') {
+        removeDebris(step.target, step.staged);
+        renameSync(step.staged, step.target);
+      } else {
+        for (const [staged, target] of step.staged) {
+          removeDebris(target, staged);
+          renameSync(staged, target);
+        }
+        for (const name of step.remove) rmSync(join(step.dir, name), { force: true });
+      }
       entry.done = true;
     }
     this.state = 'committed';
@@ -135,7 +150,9 @@ export class WriteTransaction {
     this.state = 'rolled back';
     active.delete(this);
     for (const { step, done } of [...this.steps].reverse()) {
-      if (!done && step.kind !== 'files') rmSync(step.staged, { recursive: true, force: true, maxRetries: 3 });
+      if (done) continue;
+      const staged = step.kind === 'files' ? step.staged.map(([path]) => path) : [step.staged];
+      for (const path of staged) rmSync(path, { recursive: true, force: true, maxRetries: 3 });
     }
     for (const created of [...this.created].reverse()) removeCreatedDirectories(created);
   }
@@ -156,15 +173,20 @@ function replaceDirectory(step: Extract<Step, { kind: 'directory' }>): string[] 
   const warnings = existsSync(target) && carryOver ? carryOver(target, staged) : [];
   const retired = `${target}.retired-${process.pid}`;
   if (existsSync(target)) renameSync(target, retired);
-  renameSync(staged, target);
+  try {
+    renameSync(staged, target);
+  } catch (error) {
+    if (existsSync(retired)) renameSync(retired, target); // the old directory back where it was
+    throw error;
+  }
   // Deleting the old directory is safe here: carryOver has moved out everything the rule above keeps.
   rmSync(retired, { recursive: true, force: true });
   return warnings;
 }
 
 /**
- * Staged and retired copies of `target` left by runs that were killed (SIGKILL) before they could clean up:
- * copies of files this project wrote, which no live process owns.
+ * Staged and retired copies of `target` (a directory or a file) left by runs that were killed (SIGKILL) before they
+ * could clean up: copies of what this project wrote, which no live process owns.
  */
 function removeDebris(target: string, ours: string): void {
   const parent = dirname(target);
