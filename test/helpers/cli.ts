@@ -1,6 +1,7 @@
 /** Runs the compiled CLIs (`node dist/main.js`, the plan CLI) the way users and CI do. */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { cliEnvironment } from './cli-env';
 
 export const PROJECT_ROOT = join(__dirname, '..', '..');
 
@@ -24,7 +25,7 @@ function runNode(args: readonly string[], env: Record<string, string>): Promise<
     execFile(
       process.execPath,
       args,
-      { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, timeout: 120_000 },
+      { cwd: PROJECT_ROOT, env: cliEnvironment(env), timeout: 120_000 },
       (error, stdout, stderr) => {
         const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ exitCode, stdout, stderr });

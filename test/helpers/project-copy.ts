@@ -8,16 +8,17 @@ import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from './cli';
+import { cliEnvironment } from './cli-env';
 
 const NEVER_COPIED = ['node_modules', 'dist/', '.cache/', 'cdktf.out/'];
 
-/** Variables of this run that must not reach commands in the copy: they would select other files or repositories. */
-const NOT_INHERITED = /^(ACCESS_CONFIG|CDKTF_OUTDIR|JEST_.*|GIT_.*)$/;
+/** Besides the CLIs' own variables (cli-env.ts): those of this jest run and of this checkout's git. */
+const NOT_INHERITED = /^(JEST_|GIT_)/;
 
-/** This process's environment without what belongs to this checkout or this jest run, plus `extra`. */
+/** The CLIs' environment (cliEnvironment) without what belongs to this jest run or this checkout, plus `extra`. */
 export function copyEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !NOT_INHERITED.test(name))),
+    ...Object.fromEntries(Object.entries(cliEnvironment()).filter(([name]) => !NOT_INHERITED.test(name))),
     ...extra,
   };
 }
