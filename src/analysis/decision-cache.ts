@@ -9,8 +9,9 @@
  * A file that cannot be read is ignored (it is only a cache); what a run used is written back whole.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileWhole } from '../synth/whole-file';
 import { simulatorVersions, type Decision } from './simulator';
 
 /** Where the CLIs keep it, relative to the project. */
@@ -86,13 +87,7 @@ export class DecisionCache {
       ),
       acceptedSets: [...this.usedSets].sort(),
     };
-    const temp = `${this.file}.tmp-${process.pid}`;
-    try {
-      writeFileSync(temp, `${JSON.stringify(content)}\n`);
-      renameSync(temp, this.file);
-    } finally {
-      rmSync(temp, { force: true });
-    }
+    writeFileWhole(this.file, `${JSON.stringify(content)}\n`);
     for (const name of readdirSync(dir))
       if (/^decisions-.*\.json$/.test(name) && join(dir, name) !== this.file) rmSync(join(dir, name), { force: true });
   }

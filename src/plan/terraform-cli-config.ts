@@ -3,8 +3,9 @@
  * image's /opt/tf-plugins when present) the AWS provider comes from it and never from the network;
  * without one, from the public registry through a plugin cache.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { writeFileWhole } from '../synth/whole-file';
 import type { WriteTransaction } from '../synth/write-transaction';
 
 export const IMAGE_PROVIDER_MIRROR = '/opt/tf-plugins';
@@ -54,13 +55,7 @@ export function writeCliConfig(source: ProviderSource, cacheDir: string): string
   if (source.mirror === undefined) mkdirSync(pluginCacheOf(cacheDir), { recursive: true });
   mkdirSync(resolve(cacheDir), { recursive: true });
   const file = cliConfigFileOf(cacheDir);
-  const temp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temp, cliConfigText(source, pluginCacheOf(cacheDir)));
-    renameSync(temp, file);
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  writeFileWhole(file, cliConfigText(source, pluginCacheOf(cacheDir)));
   return file;
 }
 
