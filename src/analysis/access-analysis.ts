@@ -94,6 +94,14 @@ export class AccessAnalysis {
     return { account };
   }
 
+  /**
+   * The guardrails over a request: the SCPs of the principal's account, the RCPs of the resource's account and the
+   * principal's permissions boundary. None yet: the config cannot name them.
+   */
+  guardrailDocuments(_principal: string, _resourceAccount: string): PolicyJson[] {
+    return [];
+  }
+
   evaluate(request: AccessRequest, policies?: readonly PlannedPolicy[]): Promise<SimulationOutcome> {
     return simulate(this.simulationRequest(request, policies));
   }

@@ -1,53 +1,52 @@
 /**
- * Who can do what, per environment: every principal x every declared pipeline, stage and approval action x
- * every CodePipeline action of the service reference, plus who can assume each cross-account role and what
- * the artifact bucket policies decide. Principals with identical policy sets are simulated once, and equal
- * requests of different sets share one simulation (shared-decisions.ts), so the cost grows with distinct
- * permission sets, not with people.
+ * Who can do what, per environment (environment-access.ts): every principal x every cell the analysis knows,
+ * each cell answered with the contexts that allow it (decisions.ts). The cells:
+ *
+ * - every CodePipeline action of the service reference on every resource of the type it takes: the declared
+ *   pipelines, stages, approval actions, webhooks and action types, and one of each kind the config does NOT
+ *   declare (an undeclared stage's approval action, webhook, action type), so a grant widened beyond the
+ *   config shows;
+ * - `iam:PassRole` on the declared pipeline service roles and on an undeclared role;
+ * - self-service: `iam:ChangePassword` on the user's own user and on another user, `iam:GetAccountPasswordPolicy`;
+ * - `s3:GetObject`, `s3:PutObject`, `s3:ListBucket` on the declared artifact buckets;
+ * - who can assume each role (`assumeRole`), and what each artifact bucket policy lets a principal of this account
+ *   and of another account do (`artifactBuckets`).
+ *
+ * Principals with identical policy sets are asked once; equal requests of different sets share one simulation.
  */
 import { createHash } from 'node:crypto';
 import type { ActionCatalog, CodePipelineResourceType } from '../iam/action-catalog';
 import type { AccessAnalysis } from './access-analysis';
 import type { DecisionCache } from './decision-cache';
+import { Decisions, emptyDecisionStatistics, mayDependOnPrincipal, type DecisionStatistics } from './decisions';
+import type { AllowedWhen, EnvironmentAccess, PrincipalAccess } from './environment-access';
 import { asList, statementsOf, type PlannedEnvironment, type PlannedPolicy, type PolicyJson } from './plan-principals';
-import {
-  applicableStatements,
-  mayDependOnPrincipal,
-  SharedDecisions,
-  type DecisionStatistics,
-} from './shared-decisions';
-import { simulate, type Decision } from './simulator';
+
+export type { EnvironmentAccess, PrincipalAccess } from './environment-access';
+export { renderEnvironmentAccess } from './environment-access';
+
+/** What kind of resource a cell is about: the intent check (intent.ts) reasons by kind. */
+export type TargetKind =
+  | { readonly kind: 'pipeline'; readonly pipeline: string }
+  | { readonly kind: 'stage'; readonly pipeline: string; readonly stage: string; readonly declared: boolean }
+  | { readonly kind: 'action'; readonly pipeline: string; readonly action: string; readonly declared: boolean }
+  | { readonly kind: 'webhook'; readonly pipeline?: string; readonly declared: boolean }
+  | { readonly kind: 'actiontype'; readonly declared: boolean }
+  | { readonly kind: 'wildcard' }
+  | { readonly kind: 'service-role'; readonly pipelines: readonly string[] }
+  | { readonly kind: 'own-user' }
+  | { readonly kind: 'other-user' }
+  | { readonly kind: 'bucket-objects'; readonly bucket: string }
+  | { readonly kind: 'bucket'; readonly bucket: string };
 
 /** One (action, resource) cell of the matrix, with the key it is reported under. */
 export interface MatrixTarget {
   readonly action: string;
+  /** `OWN_USER` is replaced by the asking user's ARN. */
   readonly resource: string;
-  /** Resource relative to the account: `MyFirstPipeline`, `MyFirstPipeline/Stage`, `*`, `actiontype:*`. */
+  /** CodePipeline resources relative to the account (`MyFirstPipeline`, `*`); others the full ARN. */
   readonly key: string;
-}
-
-export interface PrincipalAccess {
-  readonly arn: string;
-  /** Groups (users) or trusted accounts (roles) the access comes through. */
-  readonly via: readonly string[];
-  /** Allowed actions (without the `codepipeline:` prefix) per resource key; denied cells are absent. */
-  readonly allowed: Readonly<Record<string, readonly string[]>>;
-}
-
-export interface AssumeRoleDecision {
-  readonly withMfa: Decision;
-  readonly withoutMfa: Decision;
-}
-
-export interface EnvironmentAccess {
-  readonly environment: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly principals: Readonly<Record<string, PrincipalAccess>>;
-  /** Role name -> principal ARN (in the trusted account) -> decision. */
-  readonly assumeRole: Readonly<Record<string, Readonly<Record<string, AssumeRoleDecision>>>>;
-  /** Bucket -> probe -> decision. */
-  readonly artifactBuckets: Readonly<Record<string, Readonly<Record<string, Decision>>>>;
+  readonly target: TargetKind;
 }
 
 export interface MatrixOptions {
@@ -65,55 +64,103 @@ export interface MatrixStatistics extends DecisionStatistics {
   permissionSets: number;
   /** Matrix cells looked at, once per permission set. */
   cells: number;
-  /** Matrix cells no statement could apply to: implicit denies, not simulated. */
-  skippedByPrefilter: number;
 }
 
 export function emptyStatistics(): MatrixStatistics {
-  return {
-    principals: 0,
-    permissionSets: 0,
-    cells: 0,
-    simulations: 0,
-    sharedCells: 0,
-    cachedDecisions: 0,
-    skippedByPrefilter: 0,
-  };
+  return { principals: 0, permissionSets: 0, cells: 0, ...emptyDecisionStatistics() };
 }
 
-const SAMPLE_ACTION_TYPE = 'actiontype:Custom/Build/Example/1';
-const SAMPLE_WEBHOOK = 'webhook:Example';
+/** Names of the resources the config does not declare, asked about to show a grant wider than the config. */
+export const UNDECLARED = 'codepipeline-access-undeclared';
+const OWN_USER = '(own user)';
+const ANY_OBJECT = 'artifact.zip';
 
 export function matrixTargets(env: PlannedEnvironment, catalog: ActionCatalog): MatrixTarget[] {
   const prefix = `arn:${env.partition}:codepipeline:${env.region}:${env.accountId}:`;
+  const iam = `arn:${env.partition}:iam::${env.accountId}:`;
   const targets: MatrixTarget[] = [];
-  const add = (action: string, resource: string) =>
-    targets.push({ action, resource, key: resource === '*' ? '*' : resource.slice(prefix.length) });
+  const codepipeline = (action: string, resource: string, target: TargetKind) =>
+    targets.push({ action, resource, key: resource === '*' ? '*' : resource.slice(prefix.length), target });
   const byType = (type: CodePipelineResourceType) =>
     catalog.actions.filter((a) => a.resourceType === type).map((a) => a.action);
   for (const pipeline of env.pipelines) {
-    for (const action of byType('pipeline')) add(action, pipeline.arn);
+    const { name } = pipeline;
+    for (const action of byType('pipeline')) codepipeline(action, pipeline.arn, { kind: 'pipeline', pipeline: name });
     // Stage actions on each declared stage; a pipeline without declared stages gets one stand-in stage.
-    const stages = pipeline.stages.length > 0 ? pipeline.stages.map((s) => s.arn) : [`${pipeline.arn}/AnyStage`];
-    for (const stage of stages) for (const action of byType('stage')) add(action, stage);
-    for (const approval of pipeline.stages.flatMap((s) => s.approval_actions))
-      for (const action of byType('action')) add(action, approval);
+    const stages =
+      pipeline.stages.length > 0
+        ? pipeline.stages.map((s) => ({ arn: s.arn, stage: s.name, declared: true }))
+        : [{ arn: `${pipeline.arn}/AnyStage`, stage: 'AnyStage', declared: false }];
+    for (const stage of stages)
+      for (const action of byType('stage'))
+        codepipeline(action, stage.arn, { kind: 'stage', pipeline: name, stage: stage.stage, declared: stage.declared });
+    const approvals = [
+      ...pipeline.stages.flatMap((s) => s.approval_actions.map((arn) => ({ arn, declared: true }))),
+      { arn: `${stages[0].arn}/${UNDECLARED}`, declared: false },
+    ];
+    for (const approval of approvals)
+      for (const action of byType('action'))
+        codepipeline(action, approval.arn, {
+          kind: 'action',
+          pipeline: name,
+          action: approval.arn.split('/').slice(1).join('/'),
+          declared: approval.declared,
+        });
   }
-  for (const action of byType('wildcard')) add(action, '*');
-  for (const action of byType('actiontype')) add(action, `${prefix}${SAMPLE_ACTION_TYPE}`);
-  for (const action of byType('webhook')) add(action, `${prefix}${SAMPLE_WEBHOOK}`);
+  for (const action of byType('wildcard')) codepipeline(action, '*', { kind: 'wildcard' });
+  for (const action of byType('actiontype'))
+    codepipeline(action, `${prefix}actiontype:Custom/Build/${UNDECLARED}/1`, { kind: 'actiontype', declared: false });
+  for (const action of byType('webhook'))
+    codepipeline(action, `${prefix}webhook:${UNDECLARED}`, { kind: 'webhook', declared: false });
+
+  targets.push({
+    action: 'iam:PassRole',
+    resource: `${iam}role/${UNDECLARED}`,
+    key: `${iam}role/${UNDECLARED}`,
+    target: { kind: 'service-role', pipelines: [] },
+  });
+  for (const action of ['iam:ChangePassword'])
+    targets.push(
+      { action, resource: OWN_USER, key: `${iam}user/${OWN_USER}`, target: { kind: 'own-user' } },
+      { action, resource: `${iam}user/${UNDECLARED}`, key: `${iam}user/${UNDECLARED}`, target: { kind: 'other-user' } },
+    );
+  targets.push({ action: 'iam:GetAccountPasswordPolicy', resource: '*', key: '*', target: { kind: 'wildcard' } });
+  for (const { bucket } of env.bucketPolicies) {
+    const arn = `arn:${env.partition}:s3:::${bucket}`;
+    for (const action of ['s3:GetObject', 's3:PutObject'])
+      targets.push({
+        action,
+        resource: `${arn}/${ANY_OBJECT}`,
+        key: `${arn}/*`,
+        target: { kind: 'bucket-objects', bucket },
+      });
+    targets.push({ action: 's3:ListBucket', resource: arn, key: arn, target: { kind: 'bucket', bucket } });
+  }
   return targets;
 }
 
+interface MatrixPrincipal {
+  readonly arn: string;
+  readonly via: readonly string[];
+  readonly policies: readonly PlannedPolicy[];
+  readonly isUser: boolean;
+}
+
 /**
- * Identical policy texts give identical decisions for `actions`, unless a statement that could apply to one of
- * them has a condition or a policy variable (which may name the principal): then the principal is part of the key.
+ * Identical policy texts give identical answers, unless something may depend on who asks: a statement with a
+ * condition or a policy variable that could apply (other than `${aws:username}` naming the user's own user), or a
+ * resource policy of the environment that names the principal. Then the principal is part of the key.
  */
-function permissionSetKey(arn: string, policies: readonly PlannedPolicy[], actions: readonly string[]): string {
+function permissionSetKey(
+  principal: MatrixPrincipal,
+  actions: readonly string[],
+  namedByResourcePolicy: (arn: string) => boolean,
+): string {
+  const personal = mayDependOnPrincipal(principal.policies, actions, true) || namedByResourcePolicy(principal.arn);
   return createHash('sha256')
-    .update(mayDependOnPrincipal(policies, actions) ? arn : '')
+    .update(personal ? principal.arn : principal.isUser ? 'user' : 'role')
     .update(
-      policies
+      principal.policies
         .map((p) => p.text)
         .sort()
         .join('\u0000'),
@@ -121,59 +168,99 @@ function permissionSetKey(arn: string, policies: readonly PlannedPolicy[], actio
     .digest('hex');
 }
 
-const strip = (action: string) => action.replace(/^codepipeline:/, '');
+/** `codepipeline:GetPipeline` -> `GetPipeline`: CodePipeline actions are reported without their prefix. */
+const reported = (action: string) => action.replace(/^codepipeline:/, '');
+
+interface Cells {
+  readonly allowed: Record<string, string[]>;
+  readonly conditional: Record<string, Record<string, AllowedWhen>>;
+}
+
+function recordCell(cells: Cells, key: string, action: string, when: AllowedWhen): void {
+  if (when.length === 0) return;
+  if (when.length === 1 && Object.keys(when[0]).length === 0) (cells.allowed[key] ??= []).push(reported(action));
+  else (cells.conditional[key] ??= {})[reported(action)] = when;
+}
+
+const sortedRecord = <T>(record: Record<string, T>, sortValue: (value: T) => T = (v) => v): Record<string, T> =>
+  Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, sortValue(record[k])]),
+  );
+
+function principalAccess(principal: MatrixPrincipal, cells: Cells): PrincipalAccess {
+  const conditional = sortedRecord(cells.conditional, (byAction) => sortedRecord(byAction));
+  return {
+    arn: principal.arn,
+    via: principal.via,
+    allowed: sortedRecord(cells.allowed, (actions) => [...actions].sort()),
+    ...(Object.keys(conditional).length > 0 ? { conditional } : {}),
+  };
+}
 
 async function principalMatrix(
-  decisions: SharedDecisions,
-  principals: readonly { arn: string; via: string[]; policies: readonly PlannedPolicy[] }[],
+  decisions: Decisions,
+  env: PlannedEnvironment,
+  principals: readonly MatrixPrincipal[],
   targets: readonly MatrixTarget[],
   options: MatrixOptions,
   stats: MatrixStatistics,
 ): Promise<Record<string, PrincipalAccess>> {
-  const bySet = new Map<string, Promise<Record<string, string[]>>>();
+  const bySet = new Map<string, Promise<Cells>>();
   const actions = [...new Set(targets.map((t) => t.action))];
+  const named = namedPrincipals(env);
   const out: Record<string, PrincipalAccess> = {};
   for (const principal of principals) {
-    const key = options.dedupe === false ? principal.arn : permissionSetKey(principal.arn, principal.policies, actions);
-    let allowed = bySet.get(key);
-    if (!allowed) {
-      allowed = (async () => {
-        const cells: Record<string, string[]> = {};
+    const key =
+      options.dedupe === false ? principal.arn : permissionSetKey(principal, actions, (arn) => named.has(arn));
+    let cells = bySet.get(key);
+    if (!cells) {
+      cells = (async () => {
+        const found: Cells = { allowed: {}, conditional: {} };
         for (const target of targets) {
+          const own = target.target.kind === 'own-user' || target.target.kind === 'other-user';
+          if (own && !principal.isUser) continue;
           stats.cells++;
-          const applicable = applicableStatements(principal.policies, target.action, target.resource);
-          // No statement could apply: an implicit deny, CodePipeline having no resource policies.
-          if (applicable.reduced.length === 0) {
-            stats.skippedByPrefilter++;
-            continue;
-          }
-          const request = { principal: principal.arn, action: target.action, resource: target.resource };
-          const decision = await decisions.decide(request, principal.policies, applicable, key, {
+          const resource = target.resource === OWN_USER ? principal.arn : target.resource;
+          const when = await decisions.allowedWhen({
+            principal: principal.arn,
+            action: target.action,
+            resource,
+            policies: principal.policies,
+            setKey: key,
             resourceFitsAction: true,
           });
-          if (decision === 'Allowed') (cells[target.key] ??= []).push(strip(target.action));
+          recordCell(found, target.key, target.action, when);
         }
-        return cells;
+        return found;
       })();
-      bySet.set(key, allowed);
+      bySet.set(key, cells);
     }
-    const cells = await allowed;
-    out[principal.arn.split(':').pop() ?? principal.arn] = {
-      arn: principal.arn,
-      via: principal.via,
-      allowed: Object.fromEntries(
-        Object.keys(cells)
-          .sort()
-          .map((k) => [k, [...cells[k]].sort()]),
-      ),
-    };
+    out[principal.arn.split(':').pop() ?? principal.arn] = principalAccess(principal, await cells);
   }
   stats.principals += principals.length;
   stats.permissionSets += bySet.size;
   return out;
 }
 
-function trustedAccounts(trust: PolicyJson): string[] {
+/** Principal ARNs a resource policy of the environment names (bucket policies): their answers are their own. */
+function namedPrincipals(env: PlannedEnvironment): Set<string> {
+  const named = new Set<string>();
+  for (const bucket of env.bucketPolicies)
+    for (const statement of statementsOf(bucket.document)) {
+      const principal = statement.Principal as string | Record<string, string | string[]> | undefined;
+      const arns = typeof principal === 'string' ? [principal] : Object.values(principal ?? {}).flatMap(asList);
+      for (const arn of arns) named.add(arn);
+      // A condition on who asks (aws:PrincipalArn, a tag) may single anyone out: every principal is its own.
+      if (JSON.stringify(statement.Condition ?? {}).match(/aws:(principal|username|userid)/i))
+        for (const p of [...env.users, ...env.roles]) named.add(p.arn);
+    }
+  return named;
+}
+
+/** The accounts (or `*`) a trust policy lets in. */
+export function trustedAccounts(trust: PolicyJson): string[] {
   const accounts = new Set<string>();
   for (const statement of statementsOf(trust)) {
     const principal = statement.Principal as { AWS?: string | string[] } | string | undefined;
@@ -183,116 +270,88 @@ function trustedAccounts(trust: PolicyJson): string[] {
   return [...accounts].sort();
 }
 
+/** Stands for "any account" where a trust names `*`. */
+export const ANY_ACCOUNT = '999999999999';
+
 async function assumeRoleEdges(
   analysis: AccessAnalysis,
-  decisions: SharedDecisions,
+  decisions: Decisions,
   env: PlannedEnvironment,
 ): Promise<EnvironmentAccess['assumeRole']> {
-  const edges: Record<string, Record<string, AssumeRoleDecision>> = {};
+  const edges: Record<string, Record<string, AllowedWhen>> = {};
   for (const role of env.roles) {
-    const byPrincipal: Record<string, AssumeRoleDecision> = {};
+    const byPrincipal: Record<string, AllowedWhen> = {};
     for (const account of trustedAccounts(role.trust)) {
       const trusted = analysis.environments.find((e) => e.accountId === account);
       const principals = trusted
         ? trusted.users
-        : [analysis.principal(`arn:${env.partition}:iam::${account === '*' ? '999999999999' : account}:root`)];
+        : [analysis.principal(`arn:${env.partition}:iam::${account === '*' ? ANY_ACCOUNT : account}:root`)];
       for (const { arn, policies } of principals) {
-        const applicable = applicableStatements(policies, 'sts:AssumeRole', role.arn);
-        const setKey = permissionSetKey(arn, policies, ['sts:AssumeRole']);
-        const ask = (mfa: string) =>
-          decisions.decide(
-            {
-              principal: arn,
-              action: 'sts:AssumeRole',
-              resource: role.arn,
-              context: { 'aws:MultiFactorAuthPresent': mfa },
-            },
-            policies,
-            applicable,
-            setKey,
-          );
-        byPrincipal[arn] = { withMfa: await ask('true'), withoutMfa: await ask('false') };
+        const setKey = createHash('sha256')
+          .update(mayDependOnPrincipal(policies, ['sts:AssumeRole']) ? arn : '')
+          .update(policies.map((p) => p.text).join('\u0000'))
+          .digest('hex');
+        byPrincipal[arn] = await decisions.allowedWhen({
+          principal: arn,
+          action: 'sts:AssumeRole',
+          resource: role.arn,
+          policies,
+          setKey,
+        });
       }
     }
-    edges[role.name] = Object.fromEntries(
-      Object.keys(byPrincipal)
-        .sort()
-        .map((k) => [k, byPrincipal[k]]),
-    );
+    edges[role.name] = sortedRecord(byPrincipal);
   }
   return edges;
 }
 
-/** Requests every artifact bucket policy must answer the same way, made by a same-account principal allowed s3:*. */
-const BUCKET_PROBES: readonly { name: string; action: string; object: boolean; context: Record<string, string> }[] = [
-  {
-    name: 'PutObject over HTTPS with SSE-KMS',
-    action: 's3:PutObject',
-    object: true,
-    context: { 's3:x-amz-server-side-encryption': 'aws:kms' },
-  },
-  {
-    name: 'PutObject over HTTPS with SSE-S3',
-    action: 's3:PutObject',
-    object: true,
-    context: { 's3:x-amz-server-side-encryption': 'AES256' },
-  },
-  { name: 'PutObject over HTTPS without encryption header', action: 's3:PutObject', object: true, context: {} },
-  { name: 'GetObject over HTTPS', action: 's3:GetObject', object: true, context: {} },
-  {
-    name: 'GetObject over plain HTTP',
-    action: 's3:GetObject',
-    object: true,
-    context: { 'aws:SecureTransport': 'false' },
-  },
-  {
-    name: 'ListBucket over plain HTTP',
-    action: 's3:ListBucket',
-    object: false,
-    context: { 'aws:SecureTransport': 'false' },
-  },
-];
+/** Who the bucket probes are: any principal whose own policies allow s3:*, of this account and of another. */
+export function bucketProbes(env: PlannedEnvironment): { readonly name: string; readonly arn: string }[] {
+  return [
+    {
+      name: `a principal of ${env.accountId} whose own policies allow s3:*`,
+      arn: `arn:${env.partition}:iam::${env.accountId}:role/codepipeline-access-probe`,
+    },
+    {
+      name: `a principal of another account (${ANY_ACCOUNT}) whose own policies allow s3:*`,
+      arn: `arn:${env.partition}:iam::${ANY_ACCOUNT}:role/codepipeline-access-probe`,
+    },
+  ];
+}
+
+const ALLOW_S3: PlannedPolicy = {
+  name: 'probe-allows-s3',
+  address: '(probe)',
+  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+  text: '{"Statement":[{"Action":"s3:*","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}',
+};
 
 async function bucketDecisions(
+  decisions: Decisions,
   env: PlannedEnvironment,
-  stats: MatrixStatistics,
 ): Promise<EnvironmentAccess['artifactBuckets']> {
-  const out: Record<string, Record<string, Decision>> = {};
-  const probe = `arn:${env.partition}:iam::${env.accountId}:role/codepipeline-access-probe`;
-  const allowS3 = {
-    name: 'probe-allows-s3',
-    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Action: 's3:*', Resource: '*' }] },
-  };
+  const out: Record<string, Record<string, Record<string, AllowedWhen>>> = {};
   for (const bucket of env.bucketPolicies) {
-    const decisions: Record<string, Decision> = {};
-    const bucketArn = `arn:${env.partition}:s3:::${bucket.bucket}`;
-    for (const p of BUCKET_PROBES) {
-      stats.simulations++;
-      const outcome = await simulate({
-        principalArn: probe,
-        action: p.action,
-        resourceArn: p.object ? `${bucketArn}/artifact.zip` : bucketArn,
-        resourceAccountId: env.accountId,
-        identityPolicies: [allowS3],
-        resourcePolicy: bucket.document,
-        context: { 'aws:SecureTransport': 'true', ...p.context },
-      });
-      decisions[p.name] = outcome.decision;
+    const arn = `arn:${env.partition}:s3:::${bucket.bucket}`;
+    const byProbe: Record<string, Record<string, AllowedWhen>> = {};
+    for (const probe of bucketProbes(env)) {
+      const byAction: Record<string, AllowedWhen> = {};
+      for (const [action, resource] of [
+        ['s3:GetObject', `${arn}/${ANY_OBJECT}`],
+        ['s3:PutObject', `${arn}/${ANY_OBJECT}`],
+        ['s3:ListBucket', arn],
+      ]) {
+        byAction[action] = await decisions.allowedWhen({
+          principal: probe.arn,
+          action,
+          resource,
+          policies: [ALLOW_S3],
+          setKey: 'bucket-probe',
+        });
+      }
+      byProbe[probe.name] = byAction;
     }
-    for (const role of env.roles) {
-      stats.simulations++;
-      const outcome = await simulate({
-        principalArn: role.arn,
-        action: 's3:GetObject',
-        resourceArn: `${bucketArn}/artifact.zip`,
-        resourceAccountId: env.accountId,
-        identityPolicies: role.policies.map((p) => ({ name: p.name, document: p.document })),
-        resourcePolicy: bucket.document,
-        context: { 'aws:SecureTransport': 'true' },
-      });
-      decisions[`GetObject by role/${role.name}`] = outcome.decision;
-    }
-    out[bucket.bucket] = decisions;
+    out[bucket.bucket] = byProbe;
   }
   return out;
 }
@@ -306,26 +365,22 @@ export async function environmentAccess(
   stats: MatrixStatistics = emptyStatistics(),
 ): Promise<EnvironmentAccess> {
   const targets = matrixTargets(env, catalog);
-  const decisions = new SharedDecisions(analysis, stats, options.dedupe !== false, options.cache);
-  const principals = [
-    ...env.users.map((u) => ({ arn: u.arn, via: u.groups.map((g) => `group/${g}`), policies: u.policies })),
+  const decisions = new Decisions(analysis, stats, options.dedupe !== false, options.cache);
+  const principals: MatrixPrincipal[] = [
+    ...env.users.map((u) => ({ arn: u.arn, via: u.groups.map((g) => `group/${g}`), policies: u.policies, isUser: true })),
     ...env.roles.map((r) => ({
       arn: r.arn,
       via: trustedAccounts(r.trust).map((a) => `trusts ${a}`),
       policies: r.policies,
+      isUser: false,
     })),
   ];
   return {
     environment: env.name,
     accountId: env.accountId,
     region: env.region,
-    principals: await principalMatrix(decisions, principals, targets, options, stats),
+    principals: await principalMatrix(decisions, env, principals, targets, options, stats),
     assumeRole: await assumeRoleEdges(analysis, decisions, env),
-    artifactBuckets: await bucketDecisions(env, stats),
+    artifactBuckets: await bucketDecisions(decisions, env),
   };
-}
-
-/** The committed, reviewable form: sorted keys, two-space indent, trailing newline. */
-export function renderEnvironmentAccess(access: EnvironmentAccess): string {
-  return `${JSON.stringify(access, null, 2)}\n`;
 }

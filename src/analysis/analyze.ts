@@ -1,5 +1,6 @@
 /** Plans -> access per environment + rule findings, with config suppressions applied. */
 import { loadActionCatalog } from '../iam/action-catalog';
+import type { AccessIntent } from '../model/intent';
 import type { PlanView } from '../plan/plan-json';
 import { AccessAnalysis } from './access-analysis';
 import {
@@ -45,7 +46,7 @@ function suppresses(s: Suppression, f: Finding): boolean {
 export async function analyzePlans(
   plans: readonly { readonly name: string; readonly plan: PlanView }[],
   suppressions: readonly Suppression[] = [],
-  options: MatrixOptions = {},
+  options: MatrixOptions & { readonly intent?: AccessIntent } = {},
 ): Promise<AnalysisResult> {
   const catalog = await loadActionCatalog();
   const analysis = new AccessAnalysis(plans);
@@ -55,7 +56,8 @@ export async function analyzePlans(
   for (const env of analysis.environments) {
     const envAccess = await environmentAccess(analysis, env, catalog, options, statistics);
     access.push(envAccess);
-    all.push(...(await runRules({ analysis, env, access: envAccess, catalog })));
+    const intent = options.intent?.environments.find((e) => e.environment === env.name);
+    all.push(...(await runRules({ analysis, env, access: envAccess, catalog, intent })));
   }
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];

@@ -3,7 +3,7 @@
  * baseline (the base branch's plans); without one, everything shows as added.
  */
 import { changeKind, countChanges, type PlanView } from '../plan/plan-json';
-import type { EnvironmentAccess } from './access-matrix';
+import { describeContext, type AllowedWhen, type EnvironmentAccess } from './environment-access';
 import type { AnalysisResult } from './analyze';
 import { asList, statementsOf, type PlannedEnvironment, type PolicyStatementJson } from './plan-principals';
 import type { Finding } from './rules';
@@ -87,20 +87,23 @@ export function statementChanges(
   );
 }
 
-/** principal -> resource -> allowed actions, including who may assume which role (with or without MFA). */
+/** principal -> resource -> allowed actions (with the contexts they need), including who may assume which role. */
 function grantsOf(access: EnvironmentAccess | undefined): Map<string, Record<string, readonly string[]>> {
   const grants = new Map<string, Record<string, readonly string[]>>();
-  for (const [principal, entry] of Object.entries(access?.principals ?? {}))
-    grants.set(principal, { ...entry.allowed });
-  for (const [role, byPrincipal] of Object.entries(access?.assumeRole ?? {})) {
-    for (const [principal, decision] of Object.entries(byPrincipal)) {
-      const actions = [
-        ...(decision.withMfa === 'Allowed' ? ['sts:AssumeRole (with MFA)'] : []),
-        ...(decision.withoutMfa === 'Allowed' ? ['sts:AssumeRole (without MFA)'] : []),
-      ];
-      if (actions.length > 0) grants.set(principal, { ...(grants.get(principal) ?? {}), [`role/${role}`]: actions });
-    }
+  const add = (principal: string, resource: string, action: string) => {
+    const byResource = { ...(grants.get(principal) ?? {}) };
+    byResource[resource] = [...(byResource[resource] ?? []), action];
+    grants.set(principal, byResource);
+  };
+  for (const [principal, entry] of Object.entries(access?.principals ?? {})) {
+    for (const [resource, actions] of Object.entries(entry.allowed)) for (const a of actions) add(principal, resource, a);
+    for (const [resource, byAction] of Object.entries(entry.conditional ?? {}))
+      for (const [action, when] of Object.entries(byAction))
+        for (const context of when) add(principal, resource, `${action} (${describeContext(context)})`);
   }
+  for (const [role, byPrincipal] of Object.entries(access?.assumeRole ?? {}))
+    for (const [principal, when] of Object.entries(byPrincipal))
+      for (const context of when) add(principal, `role/${role}`, `sts:AssumeRole (${describeContext(context)})`);
   return grants;
 }
 
@@ -216,6 +219,13 @@ export function renderSummary(head: ReportSide, base?: ReportSide): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `never`, `always`, or `only with ... , or ...`. */
+export function allowedWhenText(when: AllowedWhen): string {
+  if (when.length === 0) return 'never';
+  if (when.length === 1 && Object.keys(when[0]).length === 0) return 'always';
+  return `only with ${when.map(describeContext).join(', or ')}`;
+}
+
 /** The access matrix for a terminal: one block per principal, one line per resource. */
 export function renderAccessMatrix(access: readonly EnvironmentAccess[]): string {
   const lines: string[] = [];
@@ -227,13 +237,19 @@ export function renderAccessMatrix(access: readonly EnvironmentAccess[]): string
       if (resources.length === 0) lines.push('  no CodePipeline access');
       for (const [resource, actions] of resources) lines.push(`  ${resource.padEnd(48)} ${actions.join(' ')}`);
     }
+    for (const [key, principal] of Object.entries(env.principals))
+      for (const [resource, byAction] of Object.entries(principal.conditional ?? {}))
+        for (const [action, when] of Object.entries(byAction))
+          lines.push(`${key}  ${action} on ${resource} only with ${when.map(describeContext).join(', or ')}`);
     for (const [role, byPrincipal] of Object.entries(env.assumeRole)) {
-      for (const [principal, d] of Object.entries(byPrincipal))
-        lines.push(`assume role/${role} from ${principal}: with MFA ${d.withMfa}, without MFA ${d.withoutMfa}`);
+      for (const [principal, when] of Object.entries(byPrincipal))
+        lines.push(`assume role/${role} from ${principal}: ${allowedWhenText(when)}`);
     }
-    for (const [bucket, decisions] of Object.entries(env.artifactBuckets)) {
+    for (const [bucket, byProbe] of Object.entries(env.artifactBuckets)) {
       lines.push(`bucket ${bucket}:`);
-      for (const [probe, decision] of Object.entries(decisions)) lines.push(`  ${probe.padEnd(48)} ${decision}`);
+      for (const [probe, byAction] of Object.entries(byProbe))
+        for (const [action, when] of Object.entries(byAction))
+          lines.push(`  ${action} by ${probe}: ${allowedWhenText(when)}`);
     }
     lines.push('');
   }

@@ -12,6 +12,7 @@ import { readPlanFiles } from '../analysis/plan-files';
 import { renderAccessMatrix } from '../analysis/report';
 import { loadAccessConfig, type LoadedConfig } from '../config/load';
 import { printWarnings } from '../config/problems';
+import { accessIntent } from '../model/intent';
 import { NOT_PLANNED, stalePlans, type StalePlan } from '../plan/plan-source';
 import { withDirectoryLocks } from '../synth/dir-lock';
 import { displayPath } from '../synth/paths';
@@ -60,7 +61,7 @@ runCli(COMMAND, async ({ values }) => {
     return readPlanFiles(values.plans, names);
   });
   const cache = DecisionCache.open(ANALYSIS_CACHE_DIR);
-  const result = await analyzePlans(files, config.suppressions, { cache });
+  const result = await analyzePlans(files, config.suppressions, { cache, intent: accessIntent(config, model) });
   cache.saveOrWarn();
   process.stdout.write(renderAccessMatrix(result.access));
   return 0;

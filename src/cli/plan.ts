@@ -24,6 +24,7 @@ import {
 import { renderSummary, type ReportSide } from '../analysis/report';
 import { loadAccessConfig, loadAccessConfigText, type LoadedConfig } from '../config/load';
 import { ConfigError, oneOf, printWarnings } from '../config/problems';
+import { accessIntent } from '../model/intent';
 import type { EnvironmentPlan } from '../plan/plan-environment';
 import { PlanView, type ChangeCounts } from '../plan/plan-json';
 import { stalePlans } from '../plan/plan-source';
@@ -253,7 +254,8 @@ async function planBase(
   const names = synth.model.environments.map((e) => e.name);
   const plans = await planEnvironments(planRequest(run, tx, synth, names, 'base:'));
   const files = plans.map(planFile);
-  return side(await analyzePlans(files, synth.suppressions, { cache: run.cache }), files);
+  const intent = accessIntent(base.config.config, base.config.model);
+  return side(await analyzePlans(files, synth.suppressions, { cache: run.cache, intent }), files);
 }
 
 /**
@@ -267,7 +269,8 @@ async function analyse(run: Preflight, head: StagedSynth, plans: readonly Enviro
     run.known.filter((e) => !fresh.has(e)),
   );
   const files = [...fresh.values(), ...earlier].sort((a, b) => run.known.indexOf(a.name) - run.known.indexOf(b.name));
-  return side(await analyzePlans(files, head.suppressions, { cache: run.cache }), files);
+  const intent = accessIntent(run.config.config, run.config.model);
+  return side(await analyzePlans(files, head.suppressions, { cache: run.cache, intent }), files);
 }
 
 /**

@@ -19,6 +19,9 @@ export const RULE_IDS = {
   awsLimits: 'CPA-LIM1',
   passwordPolicy: 'CPA-PWD1',
   artifactBucketDenies: 'CPA-S3-1',
+  unintendedAccess: 'CPA-INT1',
+  missingAccess: 'CPA-INT2',
+  approvalBypass: 'CPA-SOD1',
 } as const;
 
 export type RuleId = (typeof RULE_IDS)[keyof typeof RULE_IDS];

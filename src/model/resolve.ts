@@ -44,7 +44,7 @@ function managedPolicy(
   return { name, purpose, description, document, json: renderPolicy(document), origin };
 }
 
-interface ScopeRequest {
+export interface ScopeRequest {
   readonly env: EnvironmentConfig;
   readonly selector: PipelineSelector;
   readonly kind: ProfileConfig['kind'];
@@ -53,7 +53,7 @@ interface ScopeRequest {
   readonly at: ConfigPath;
 }
 
-function resolveScope(request: ScopeRequest, problems: ConfigProblem[]): ResolvedScope {
+export function resolveScope(request: ScopeRequest, problems: ConfigProblem[]): ResolvedScope {
   const { env, selector, kind, at } = request;
   const inEnv = `in environment "${env.name}"`;
   let pipelines: ResolvedScope['pipelines'];

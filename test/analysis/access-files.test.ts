@@ -31,10 +31,9 @@ test('the access file is small and names who can do what', () => {
   expect(prod.principals['user/mina'].allowed['MyFirstPipeline/MyApprovalStage/MyApprovalAction']).toEqual([
     'PutApprovalResult',
   ]);
-  expect(prod.assumeRole.CrossAccountPipelineViewers['arn:aws:iam::111111111111:user/ana']).toEqual({
-    withMfa: 'Allowed',
-    withoutMfa: 'ImplicitlyDenied',
-  });
+  expect(prod.assumeRole.CrossAccountPipelineViewers['arn:aws:iam::111111111111:user/ana']).toEqual([
+    { 'aws:MultiFactorAuthPresent': 'true' },
+  ]);
   expect(Buffer.byteLength(written('prod'))).toBeLessThan(10_000);
 });
 
@@ -47,7 +46,9 @@ test('the printed access matrix reads per principal and resource', async () => {
   );
   expect(text).toMatch(/ {2}MyFirstPipeline\/MyApprovalStage\/MyApprovalAction +PutApprovalResult/);
   expect(text).toContain(
-    'assume role/CrossAccountPipelineViewers from arn:aws:iam::111111111111:user/ana: with MFA Allowed, without MFA ImplicitlyDenied',
+    'assume role/CrossAccountPipelineViewers from arn:aws:iam::111111111111:user/ana: only with aws:MultiFactorAuthPresent=true',
   );
-  expect(text).toMatch(/ {2}PutObject over HTTPS without encryption header +ExplicitlyDenied/);
+  expect(text).toContain(
+    '  s3:PutObject by a principal of 111222333444 whose own policies allow s3:*: only with aws:SecureTransport=true and s3:x-amz-server-side-encryption=aws:kms',
+  );
 });

@@ -1,7 +1,9 @@
 /** Every rule, in id order; `runRules` applies them to one environment. */
+import { approvalBypass } from './approval-bypass';
 import { artifactBucketDenies } from './artifact-bucket-denies';
 import { awsLimits } from './aws-limits';
 import { codepipelineStar } from './codepipeline-star';
+import { missingAccess, unintendedAccess } from './intent-mismatch';
 import { nonAdminPipelineWrite } from './non-admin-pipeline-write';
 import { passwordPolicy } from './password-policy';
 import { privilegeEscalation } from './privilege-escalation';
@@ -24,6 +26,9 @@ export const RULES: readonly Rule[] = [
   awsLimits,
   passwordPolicy,
   artifactBucketDenies,
+  unintendedAccess,
+  missingAccess,
+  approvalBypass,
 ];
 
 export async function runRules(context: RuleContext, rules: readonly Rule[] = RULES): Promise<Finding[]> {

@@ -2,6 +2,7 @@
 import type { ActionCatalog } from '../../iam/action-catalog';
 import type { AccessAnalysis } from '../access-analysis';
 import type { EnvironmentAccess } from '../access-matrix';
+import type { EnvironmentIntent } from '../../model/intent';
 import type { PlannedEnvironment } from '../plan-principals';
 
 export type Severity = 'error' | 'warning';
@@ -22,6 +23,8 @@ export interface RuleContext {
   readonly env: PlannedEnvironment;
   readonly access: EnvironmentAccess;
   readonly catalog: ActionCatalog;
+  /** What the config means for this environment; undefined when the analysis runs on plans alone. */
+  readonly intent?: EnvironmentIntent;
 }
 
 export interface Rule {

@@ -1,0 +1,123 @@
+/**
+ * What the config means, as data: per environment, which grants each principal holds (profile kind, pipelines,
+ * approval actions, custom actions), who each role is meant to trust and under which conditions, which roles may
+ * read which artifact bucket, which uploads a bucket is meant to take. Worked out from the config and the
+ * resolved scopes alone, never from the rendered policies: the analysis holds the plan's simulated matrix against
+ * it cell by cell (src/analysis/intent-check.ts), so a rendering mistake cannot hide behind itself.
+ */
+import { arns } from '../iam/arns';
+import type { AccessConfig, ProfileKind } from '../config/schema';
+import type { ConfigProblem } from '../config/problems';
+import { resolveScope } from './resolve';
+import type { AccessModel, EnvironmentModel } from './types';
+
+export interface IntendedGrant {
+  readonly kind: ProfileKind;
+  /** `all`, or the pipelines the grant names. */
+  readonly pipelines: 'all' | readonly string[];
+  /** Approver grants: `pipeline/stage/action` of each approval action. */
+  readonly approvals: readonly string[];
+  /** Custom grants: the action names. */
+  readonly actions: readonly string[];
+}
+
+export interface IntendedPrincipal {
+  readonly grants: readonly IntendedGrant[];
+  /** A console user: may change their own password. */
+  readonly console: boolean;
+  /** Artifact buckets this role is a reader of. */
+  readonly reads: readonly string[];
+}
+
+export interface IntendedTrust {
+  /** Principal ARNs meant to assume the role: the trusted teams' members, or the trusted account's root. */
+  readonly principals: readonly string[];
+  /** The context a request must carry: MFA, the external id. */
+  readonly context: Readonly<Record<string, string>>;
+}
+
+export interface EnvironmentIntent {
+  readonly environment: string;
+  /** `user/<name>` or `role/<name>`. */
+  readonly principals: Readonly<Record<string, IntendedPrincipal>>;
+  /** Role name -> who is meant to assume it. */
+  readonly trusts: Readonly<Record<string, IntendedTrust>>;
+  /** Bucket -> the KMS key uploads must use, when pinned. */
+  readonly buckets: Readonly<Record<string, { readonly kmsKeyArn?: string }>>;
+  readonly pipelines: readonly EnvironmentModel['pipelines'][number][];
+}
+
+export interface AccessIntent {
+  readonly environments: readonly EnvironmentIntent[];
+}
+
+export function accessIntent(config: AccessConfig, model: AccessModel): AccessIntent {
+  const ignored: ConfigProblem[] = []; // the config was checked already: resolving it again finds nothing new
+  const profile = (name: string) => config.profiles.find((p) => p.name === name);
+  const grantOf = (
+    env: AccessConfig['environments'][number],
+    profileName: string,
+    selector: AccessConfig['teams'][number]['grants'][number]['pipelines'],
+    approvalFilter?: readonly string[],
+  ): IntendedGrant[] => {
+    const p = profile(profileName);
+    if (!p) return [];
+    const scope = resolveScope({ env, selector, kind: p.kind, approvalFilter, at: [] }, ignored);
+    return [
+      {
+        kind: p.kind,
+        pipelines: scope.pipelines,
+        approvals: scope.approvals.map((a) => `${a.pipeline}/${a.stage}/${a.action}`),
+        actions: p.actions ?? [],
+      },
+    ];
+  };
+  const teamGrants = (env: AccessConfig['environments'][number], team: string): IntendedGrant[] =>
+    (config.teams.find((t) => t.name === team)?.grants ?? []).flatMap((g) =>
+      grantOf(env, g.profile, g.pipelines, g.approvalActions),
+    );
+  const membersOf = (envName: string, teams: readonly string[]) =>
+    config.people.filter((person) => (person.memberships[envName] ?? []).some((t) => teams.includes(t)));
+
+  const environments = config.environments.map((env): EnvironmentIntent => {
+    const envModel = model.environments.find((e) => e.name === env.name);
+    const principals: Record<string, IntendedPrincipal> = {};
+    for (const person of config.people) {
+      const teams = person.memberships[env.name];
+      if (!teams) continue;
+      principals[`user/${person.name}`] = {
+        grants: teams.flatMap((team) => teamGrants(env, team)),
+        console: person.console.enabled,
+        reads: [],
+      };
+    }
+    const trusts: Record<string, IntendedTrust> = {};
+    for (const role of env.crossAccountRoles) {
+      principals[`role/${role.name}`] = {
+        grants: grantOf(env, role.profile, role.pipelines),
+        console: false,
+        reads: env.artifactBuckets.filter((b) => b.readers.includes(role.name)).map((b) => b.name),
+      };
+      const trusted = config.environments.find((e) => e.name === role.trust.environment);
+      const context: Record<string, string> = {};
+      if (role.requireMfa) context['aws:MultiFactorAuthPresent'] = 'true';
+      if (role.externalId !== undefined) context['sts:ExternalId'] = role.externalId;
+      trusts[role.name] = {
+        principals: trusted
+          ? membersOf(trusted.name, role.trust.teams).map((p) => arns.iamUser(trusted, p.name))
+          : role.trust.accountId !== undefined
+            ? [arns.accountRoot({ accountId: role.trust.accountId, region: env.region })]
+            : [],
+        context,
+      };
+    }
+    return {
+      environment: env.name,
+      principals,
+      trusts,
+      buckets: Object.fromEntries(env.artifactBuckets.map((b) => [b.name, { kmsKeyArn: b.kmsKeyArn }])),
+      pipelines: envModel?.pipelines ?? env.pipelines,
+    };
+  });
+  return { environments };
+}
