@@ -93,7 +93,12 @@ export function matrixTargets(env: PlannedEnvironment, catalog: ActionCatalog): 
         : [{ arn: `${pipeline.arn}/AnyStage`, stage: 'AnyStage', declared: false }];
     for (const stage of stages)
       for (const action of byType('stage'))
-        codepipeline(action, stage.arn, { kind: 'stage', pipeline: name, stage: stage.stage, declared: stage.declared });
+        codepipeline(action, stage.arn, {
+          kind: 'stage',
+          pipeline: name,
+          stage: stage.stage,
+          declared: stage.declared,
+        });
     const approvals = [
       ...pipeline.stages.flatMap((s) => s.approval_actions.map((arn) => ({ arn, declared: true }))),
       { arn: `${stages[0].arn}/${UNDECLARED}`, declared: false },
@@ -367,7 +372,12 @@ export async function environmentAccess(
   const targets = matrixTargets(env, catalog);
   const decisions = new Decisions(analysis, stats, options.dedupe !== false, options.cache);
   const principals: MatrixPrincipal[] = [
-    ...env.users.map((u) => ({ arn: u.arn, via: u.groups.map((g) => `group/${g}`), policies: u.policies, isUser: true })),
+    ...env.users.map((u) => ({
+      arn: u.arn,
+      via: u.groups.map((g) => `group/${g}`),
+      policies: u.policies,
+      isUser: true,
+    })),
     ...env.roles.map((r) => ({
       arn: r.arn,
       via: trustedAccounts(r.trust).map((a) => `trusts ${a}`),

@@ -29,6 +29,12 @@ const PRINCIPAL_KEYS = new Set([
   'aws:principalorgpaths',
 ]);
 
+/** Whether a condition key names who asks (its value is the principal's, not the request's). */
+export function namesPrincipal(key: string): boolean {
+  const lower = key.toLowerCase();
+  return PRINCIPAL_KEYS.has(lower) || lower.startsWith('aws:principaltag/');
+}
+
 /** Keys every request carries, so "absent" is no variant. Lower case. */
 const ALWAYS_PRESENT = new Set(['aws:securetransport', 'aws:currenttime', 'aws:epochtime', 'aws:requestedregion']);
 
@@ -88,7 +94,7 @@ export function dimensionsOf(statements: readonly PolicyStatementJson[]): Contex
     for (const [operator, block] of Object.entries(statement.Condition ?? {})) {
       for (const [key, raw] of Object.entries(block ?? {})) {
         const lower = key.toLowerCase();
-        if (PRINCIPAL_KEYS.has(lower) || key.includes('${')) continue;
+        if (namesPrincipal(lower) || key.includes('${')) continue;
         const entry = values.get(lower) ?? { key, values: new Set<string>(), others: new Set<string>() };
         values.set(lower, entry);
         const named = asList(raw as string | string[]).map(String);
@@ -119,8 +125,7 @@ export function dimensionsOf(statements: readonly PolicyStatementJson[]): Contex
   return full;
 }
 
-const variantCount = (dimensions: readonly ContextDimension[]) =>
-  dimensions.reduce((n, d) => n * d.values.length, 1);
+const variantCount = (dimensions: readonly ContextDimension[]) => dimensions.reduce((n, d) => n * d.values.length, 1);
 
 /** Every combination of the dimensions' values, in a fixed order. */
 export function variantsOf(dimensions: readonly ContextDimension[]): ContextCondition[] {

@@ -116,7 +116,7 @@ function digest(text: string): string {
 /** The simulator's identity (its packages' versions) and the source of the modules that make and evaluate requests. */
 function versionKey(): string {
   const hash = createHash('sha256').update(String(FORMAT)).update(simulatorVersions());
-  for (const module of ['./simulator', './access-analysis', './shared-decisions'])
+  for (const module of ['./simulator', './access-analysis', './decisions', './context-variants'])
     hash.update(readFileSync(require.resolve(module)));
   return hash.digest('hex').slice(0, 16);
 }

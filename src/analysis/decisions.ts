@@ -20,7 +20,7 @@
  */
 import { actionMatches, resourceMatches } from '../iam/action-patterns';
 import type { AccessAnalysis, AccessRequest } from './access-analysis';
-import { dimensionsOf, reduceAllowed, requestContext, variantsOf } from './context-variants';
+import { dimensionsOf, namesPrincipal, reduceAllowed, requestContext, variantsOf } from './context-variants';
 import type { DecisionCache } from './decision-cache';
 import type { AllowedWhen } from './environment-access';
 import { asList, statementsOf, type PlannedPolicy, type PolicyJson, type PolicyStatementJson } from './plan-principals';
@@ -65,7 +65,7 @@ interface PreparedStatement {
   readonly resources?: readonly string[];
   /** NotAction, NotResource, Condition, as JSON. */
   readonly rest: string;
-  /** A condition or a policy variable: the decision may depend on who asks. */
+  /** A condition on who asks or a policy variable: the decision may depend on who asks. */
   readonly personal: boolean;
 }
 
@@ -80,7 +80,10 @@ function prepared(document: PolicyJson): readonly PreparedStatement[] {
       actions: s.NotAction === undefined ? asList(s.Action) : undefined,
       resources: s.NotResource === undefined && s.Resource !== undefined ? asList(s.Resource) : undefined,
       rest: JSON.stringify([s.NotAction, s.NotResource, s.Condition]),
-      personal: s.Condition !== undefined || JSON.stringify(s).includes('${'),
+      // Conditions on the request's context are asked as variants; only those on who asks set principals apart.
+      personal:
+        JSON.stringify(s).includes('${') ||
+        Object.values(s.Condition ?? {}).some((block) => Object.keys(block ?? {}).some(namesPrincipal)),
     }));
     preparedPolicies.set(document, statements);
   }
@@ -120,9 +123,14 @@ export function mayDependOnPrincipal(
       if (!s.personal) return false;
       if (s.actions !== undefined && !s.actions.some((pattern) => actions.some((a) => actionMatches(pattern, a))))
         return false;
-      if (!selfRelative || s.statement.Condition !== undefined) return true;
-      const { Resource: _resource, ...rest } = s.statement;
-      return JSON.stringify(rest).includes('${') || asList(s.resources as string[]).some(hasOtherVariable);
+      if (!selfRelative) return true;
+      const { Resource: _resource, Condition: condition, ...rest } = s.statement;
+      return (
+        JSON.stringify(rest).includes('${') ||
+        JSON.stringify(condition ?? {}).includes('${') ||
+        Object.values(condition ?? {}).some((block) => Object.keys(block ?? {}).some(namesPrincipal)) ||
+        asList(s.resources as string[]).some(hasOtherVariable)
+      );
     }),
   );
 }
@@ -143,7 +151,8 @@ function mayAllow(statements: readonly { prepared: PreparedStatement }[], princi
     if (s.effect !== 'Allow') return false;
     if ('NotPrincipal' in s.statement) return true;
     return principalsOf(s.statement).some(
-      (p) => p === '*' || p === principal || p === account || p === `arn:${principal.split(':')[1]}:iam::${account}:root`,
+      (p) =>
+        p === '*' || p === principal || p === account || p === `arn:${principal.split(':')[1]}:iam::${account}:root`,
     );
   });
 }
@@ -210,7 +219,9 @@ export class Decisions {
     );
     const variants = variantsOf(dimensions);
     this.stats.contextVariants += variants.length - 1;
-    const reduced = [...new Set(identity.map((s) => JSON.stringify([s.prepared.effect, s.actions, s.resources, s.prepared.rest])))].sort();
+    const reduced = [
+      ...new Set(identity.map((s) => JSON.stringify([s.prepared.effect, s.actions, s.resources, s.prepared.rest]))),
+    ].sort();
     // A guardrail's condition may name who asks too (an SCP exempting a break-glass role).
     const personal = [...identity, ...guardrailStatements].some((s) => s.prepared.personal);
     const allowed: boolean[] = [];

@@ -174,7 +174,13 @@ export function checkIntent(
 ): IntentMismatch[] {
   const mismatches: IntentMismatch[] = [];
   const targets = matrixTargets(env, catalog);
-  const report = (kind: IntentMismatch['kind'], principal: string, resource: string, action: string, contexts: readonly ContextCondition[]) => {
+  const report = (
+    kind: IntentMismatch['kind'],
+    principal: string,
+    resource: string,
+    action: string,
+    contexts: readonly ContextCondition[],
+  ) => {
     if (contexts.length > 0) mismatches.push({ kind, principal, resource, action, contexts });
   };
   const reported = (action: string) => action.replace(/^codepipeline:/, '');
@@ -191,7 +197,8 @@ export function checkIntent(
         : (entry?.conditional?.[cell.key]?.[action] ?? []);
       const meant = intendedCell(meantFor, cell, catalog);
       report('unintended', key, cell.key, action, unintendedContexts(allowed, meant));
-      if (entry && !allowsMeant(allowed, meant) && typeof meant === 'object') report('missing', key, cell.key, action, [meant.context]);
+      if (entry && !allowsMeant(allowed, meant) && typeof meant === 'object')
+        report('missing', key, cell.key, action, [meant.context]);
     }
   }
 
@@ -212,7 +219,11 @@ export function checkIntent(
     const pin = intent.buckets[bucket]?.kmsKeyArn;
     const upload: Record<string, string> = { ...TLS, 's3:x-amz-server-side-encryption': 'aws:kms' };
     if (pin !== undefined) upload['s3:x-amz-server-side-encryption-aws-kms-key-id'] = pin;
-    const meantFor: Record<string, Intended> = { 's3:GetObject': { context: TLS }, 's3:ListBucket': { context: TLS }, 's3:PutObject': { context: upload } };
+    const meantFor: Record<string, Intended> = {
+      's3:GetObject': { context: TLS },
+      's3:ListBucket': { context: TLS },
+      's3:PutObject': { context: upload },
+    };
     for (const [action, allowed] of Object.entries(byProbe[sameAccount.name] ?? {}))
       report('unintended', sameAccount.name, bucket, action, unintendedContexts(allowed, meantFor[action] ?? 'no'));
     for (const [action, allowed] of Object.entries(byProbe[otherAccount.name] ?? {}))

@@ -96,7 +96,8 @@ function grantsOf(access: EnvironmentAccess | undefined): Map<string, Record<str
     grants.set(principal, byResource);
   };
   for (const [principal, entry] of Object.entries(access?.principals ?? {})) {
-    for (const [resource, actions] of Object.entries(entry.allowed)) for (const a of actions) add(principal, resource, a);
+    for (const [resource, actions] of Object.entries(entry.allowed))
+      for (const a of actions) add(principal, resource, a);
     for (const [resource, byAction] of Object.entries(entry.conditional ?? {}))
       for (const [action, when] of Object.entries(byAction))
         for (const context of when) add(principal, resource, `${action} (${describeContext(context)})`);

@@ -42,7 +42,7 @@ test('the printed access matrix reads per principal and resource', async () => {
   const text = renderAccessMatrix(access);
   expect(text).toContain('== prod (111222333444, us-east-2) ==');
   expect(text).toMatch(
-    /user\/mina {2}\(via group\/codepipeline-access-self-service, group\/release-approvers\)\n {2}\* +ListPipelines\n/,
+    /user\/mina {2}\(via group\/codepipeline-access-self-service, group\/release-approvers\)\n {2}\* +ListPipelines iam:GetAccountPasswordPolicy\n/,
   );
   expect(text).toMatch(/ {2}MyFirstPipeline\/MyApprovalStage\/MyApprovalAction +PutApprovalResult/);
   expect(text).toContain(

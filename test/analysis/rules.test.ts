@@ -218,6 +218,48 @@ const cases: NonCompliantCase[] = [
       { target: 'aws_s3_bucket_policy.codepipeline-us-east-2-1234567890', detail: 'Probe::ListBucket over plain HTTP' },
     ],
   },
+  {
+    rule: 'CPA-INT1',
+    // The approver's grant rendered on <pipeline>/* instead of the exact approval action.
+    edit: () =>
+      new PlanEdit('prod').setDocument(
+        'aws_iam_policy.release-approvers-approver',
+        'policy',
+        doc({
+          Sid: 'ApproveOrReject',
+          Effect: 'Allow',
+          Action: ['codepipeline:PutApprovalResult'],
+          Resource: [`${P}/*`],
+        }),
+      ),
+    expected: [{ target: 'user/mina', detail: 'Cell::MyFirstPipeline/MyApprovalStage/codepipeline-access-undeclared' }],
+  },
+  {
+    rule: 'CPA-INT2',
+    // The approver's reads dropped: the config still gives them.
+    edit: () =>
+      new PlanEdit('prod').setDocument(
+        'aws_iam_policy.release-approvers-approver',
+        'policy',
+        doc(
+          { Effect: 'Allow', Action: ['codepipeline:ListPipelines'], Resource: ['*'] },
+          {
+            Effect: 'Allow',
+            Action: ['codepipeline:PutApprovalResult'],
+            Resource: [`${P}/MyApprovalStage/MyApprovalAction`],
+          },
+        ),
+      ),
+    expected: [{ target: 'user/mina', detail: 'Cell::MyFirstPipeline', severity: 'warning' }],
+  },
+  {
+    rule: 'CPA-SOD1',
+    edit: () =>
+      new PlanEdit('prod')
+        .policy('edit-pipeline', doc({ Effect: 'Allow', Action: ['codepipeline:UpdatePipeline'], Resource: [P] }))
+        .attachToGroup('release-approvers', 'edit-pipeline'),
+    expected: [{ target: 'user/mina', detail: 'Pipeline::MyFirstPipeline' }],
+  },
 ];
 
 test('every rule has a non-compliant case', () => {

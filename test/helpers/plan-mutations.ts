@@ -5,6 +5,9 @@
 import { PlanView, type PlanJson } from '../../src/plan/plan-json';
 import type { AnalysisResult } from '../../src/analysis/analyze';
 import { analyzePlans, type Suppression } from '../../src/analysis/analyze';
+import { loadAccessConfig } from '../../src/config/load';
+import { accessIntent, type AccessIntent } from '../../src/model/intent';
+import { EXAMPLE_CONFIG_FILE } from './fixture-files';
 import { readPlan } from './plans';
 
 type MutablePlan = {
@@ -114,7 +117,15 @@ export function analyzeExample(
   envs: readonly string[] = EXAMPLE_ENVIRONMENTS,
   suppressions: readonly Suppression[] = [],
 ): Promise<AnalysisResult> {
-  return analyzePlans(examplePlansWith(edits, envs), suppressions);
+  return exampleIntent().then((intent) => analyzePlans(examplePlansWith(edits, envs), suppressions, { intent }));
+}
+
+let intent: Promise<AccessIntent> | undefined;
+
+/** What the example config means (src/model/intent.ts): edited plans are checked against it. */
+export function exampleIntent(): Promise<AccessIntent> {
+  intent ??= loadAccessConfig(EXAMPLE_CONFIG_FILE).then((loaded) => accessIntent(loaded.config, loaded.model));
+  return intent;
 }
 
 function environmentOf(edit: PlanEdit): string {

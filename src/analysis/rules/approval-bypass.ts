@@ -10,7 +10,7 @@ import { findingsOf, type Rule } from './rule';
 export const approvalBypass: Rule = {
   id: RULE_IDS.approvalBypass,
   severity: 'error',
-  summary: 'A principal that is not the pipeline\'s admin can remove its approval (approval bypass)',
+  summary: "A principal that is not the pipeline's admin can remove its approval (approval bypass)",
   explanation:
     "UpdatePipeline on a pipeline with manual approval actions lets its holder delete the approval stage; CreatePipeline with iam:PassRole lets its holder build the same pipeline without it. Grant those through an admin profile of that pipeline only, and keep the approvers' and the operators' profiles free of them.",
   check(context) {
