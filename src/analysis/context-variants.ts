@@ -155,7 +155,7 @@ export function reduceAllowed(dimensions: readonly ContextDimension[], allowed: 
   for (const variant of allowedVariants) {
     let condition: Record<string, string> = { ...variant };
     for (const key of Object.keys(variant)) {
-      const { [key]: _dropped, ...wider } = condition;
+      const wider = Object.fromEntries(Object.entries(condition).filter(([k]) => k !== key));
       if (everyVariantAllowed(wider)) condition = wider;
     }
     conditions.set(JSON.stringify(condition), condition);

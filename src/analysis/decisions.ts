@@ -124,9 +124,16 @@ export function mayDependOnPrincipal(
       if (s.actions !== undefined && !s.actions.some((pattern) => actions.some((a) => actionMatches(pattern, a))))
         return false;
       if (!selfRelative) return true;
-      const { Resource: _resource, Condition: condition, ...rest } = s.statement;
+      const {
+        Condition: condition,
+        NotResource: notResource,
+        Sid: sid,
+        Effect: effect,
+        Action: action,
+        NotAction: notAction,
+      } = s.statement;
       return (
-        JSON.stringify(rest).includes('${') ||
+        JSON.stringify([notResource, sid, effect, action, notAction]).includes('${') ||
         JSON.stringify(condition ?? {}).includes('${') ||
         Object.values(condition ?? {}).some((block) => Object.keys(block ?? {}).some(namesPrincipal)) ||
         asList(s.resources as string[]).some(hasOtherVariable)
