@@ -294,7 +294,9 @@ class EnvironmentResolver {
         principal: '*',
         actions: ['s3:PutObject'],
         resources: [objectsArn],
-        condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': bucket.kmsKeyArn } },
+        // Not ...IfExists: an SSE-KMS upload without the key id header is encrypted with the account's default
+        // aws/s3 key, which is exactly what the pin is there to refuse.
+        condition: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': bucket.kmsKeyArn } },
       });
     }
     if (bucket.readers.length > 0) {

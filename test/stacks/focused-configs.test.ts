@@ -176,7 +176,7 @@ profiles: [{ name: viewer, kind: viewer }]
   expect(statement(policy, 'DenyOtherKmsKeys')).toMatchObject({
     Effect: 'Deny',
     Action: ['s3:PutObject'],
-    Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': key } },
+    Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': key } },
   });
   expect(policy.Statement.map((s) => s.Sid)).not.toContain('AllowCrossAccountViewerRead');
 });
