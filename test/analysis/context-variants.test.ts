@@ -6,6 +6,7 @@
 import type { AnalysisResult } from '../../src/analysis/analyze';
 import { dimensionsOf, reduceAllowed, variantsOf } from '../../src/analysis/context-variants';
 import { ABSENT } from '../../src/analysis/environment-access';
+import type { PolicyStatementJson } from '../../src/analysis/plan-principals';
 import { PlanView, type PlanJson } from '../../src/plan/plan-json';
 import { readAccessCases, testAccessCases } from '../helpers/access-cases';
 import { FOCUSED_FIXTURES, focusedAccessCasesFile } from '../helpers/fixture-files';
@@ -41,7 +42,7 @@ describe('external trust', () => {
 /** The fixture's prod plan with the bucket policy's statement `sid` removed (a dropped KMS key pin). */
 function withoutStatement(sid: string) {
   return (environment: string, plan: PlanView): PlanView => {
-    const json = structuredClone(plan.plan) as PlanJson & {
+    const json = structuredClone(plan.plan) as unknown as {
       resource_changes: { type: string; change: { after: Record<string, unknown> } }[];
     };
     for (const rc of json.resource_changes.filter((r) => r.type === 'aws_s3_bucket_policy')) {
@@ -50,7 +51,7 @@ function withoutStatement(sid: string) {
       rc.change.after.policy = JSON.stringify(policy);
     }
     void environment;
-    return new PlanView(json);
+    return new PlanView(json as unknown as PlanJson);
   };
 }
 
@@ -87,9 +88,9 @@ describe('a bucket pinned to one KMS key', () => {
 });
 
 describe('reducing the allowed variants', () => {
-  const statements = [
-    { Effect: 'Allow' as const, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
-    { Effect: 'Allow' as const, Condition: { StringEquals: { 'sts:ExternalId': 'x' } } },
+  const statements: PolicyStatementJson[] = [
+    { Effect: 'Allow', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+    { Effect: 'Allow', Condition: { StringEquals: { 'sts:ExternalId': 'x' } } },
   ];
   const dimensions = dimensionsOf(statements);
   const variants = variantsOf(dimensions);
