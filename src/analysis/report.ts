@@ -91,9 +91,9 @@ export function statementChanges(
 function grantsOf(access: EnvironmentAccess | undefined): Map<string, Record<string, readonly string[]>> {
   const grants = new Map<string, Record<string, readonly string[]>>();
   const add = (principal: string, resource: string, action: string) => {
-    const byResource = { ...(grants.get(principal) ?? {}) };
-    byResource[resource] = [...(byResource[resource] ?? []), action];
-    grants.set(principal, byResource);
+    let byResource = grants.get(principal) as Record<string, string[]> | undefined;
+    if (!byResource) grants.set(principal, (byResource = {}));
+    (byResource[resource] ??= []).push(action);
   };
   for (const [principal, entry] of Object.entries(access?.principals ?? {})) {
     for (const [resource, actions] of Object.entries(entry.allowed))
