@@ -13,7 +13,7 @@ import { defineCommand, runCli, type CommandLine } from '../cli/command-line';
 import { envValue, TERRAFORM_BIN, TF_PROVIDER_MIRROR } from '../cli/environment';
 import { usable } from '../cli/usage-error';
 import { parsePositiveInteger } from '../cli/values';
-import { loadAccessConfig } from '../config/load';
+import { loadAccessConfig } from '../model/load-model';
 import { generateConfig, type GeneratedConfigSize } from '../fixtures/generate-config';
 import { planEnvironments, planOutputFiles } from '../plan/planner';
 import { synthesizeStaged } from '../synth/synthesize';

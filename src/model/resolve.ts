@@ -31,6 +31,8 @@ import type {
 export interface Resolution {
   readonly model: AccessModel;
   readonly problems: readonly ConfigProblem[];
+  /** Notes on a usable config that only show once resolved (an admin with no service role to pass). */
+  readonly warnings: readonly ConfigProblem[];
 }
 
 function managedPolicy(
@@ -322,6 +324,7 @@ class EnvironmentResolver {
  */
 export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog): Resolution {
   const problems: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
   const resolvers = config.environments.map((env, e) => new EnvironmentResolver(config, catalog, env, e, problems));
   const resolverOf = (name: string) => resolvers.find((r) => r.env.name === name);
 
@@ -383,5 +386,5 @@ export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog)
       origin: ['environments', e],
     };
   });
-  return { model: { environments }, problems };
+  return { model: { environments }, problems, warnings };
 }

@@ -2,7 +2,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { EnvironmentStack } from '../../stacks/environment-stack';
-import { loadAccessConfigText } from '../../src/config/load';
+import { loadAccessConfigText } from '../../src/model/load-model';
 import { EXAMPLE_CONFIG_FILE } from './fixture-files';
 
 export type Block = Record<string, unknown>;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resourceName } from '../../src/constructs/terraform-names';
-import { loadAccessConfig } from '../../src/config/load';
+import { loadAccessConfig } from '../../src/model/load-model';
 import type { AccessModel, EnvironmentModel } from '../../src/model/types';
 import type { PlanView } from '../../src/plan/plan-json';
 import { PLAN_FIXTURES, fixtureOutdir, readPlan } from '../helpers/plans';
