@@ -16,7 +16,7 @@ import type {
   PipelineSelector,
   ProfileConfig,
 } from '../config/schema';
-import { profileStatements, type ApprovalActionRef, type ResolvedScope } from './profile-policies';
+import { profileStatements, undeclaredResources, type ApprovalActionRef, type ResolvedScope } from './profile-policies';
 import type {
   AccessModel,
   BucketPolicyModel,
@@ -55,7 +55,10 @@ interface ScopeRequest {
   readonly at: ConfigPath;
 }
 
-function resolveScope(request: ScopeRequest, problems: ConfigProblem[]): ResolvedScope {
+/** A resolved scope that still knows its environment's config (name, declared pipelines). */
+type EnvironmentScope = ResolvedScope & { readonly env: EnvironmentConfig };
+
+function resolveScope(request: ScopeRequest, problems: ConfigProblem[]): EnvironmentScope {
   const { env, selector, kind, at } = request;
   const inEnv = `in environment "${env.name}"`;
   let pipelines: ResolvedScope['pipelines'];
@@ -114,7 +117,66 @@ function resolveScope(request: ScopeRequest, problems: ConfigProblem[]): Resolve
       );
     }
   }
-  return { env, pipelines, approvals };
+  const inScope = env.pipelines.filter((p) => pipelines === 'all' || pipelines.includes(p.name));
+  return {
+    env,
+    pipelines,
+    approvals,
+    declaredPipelines: inScope.map((p) => p.name),
+    webhooks: inScope.flatMap((p) => p.webhooks.map((name) => arns.webhook(env, name))),
+    actionTypes: env.actionTypes.map((t) => arns.actionType(env, t)),
+    serviceRoles: [...new Set(inScope.flatMap((p) => (p.serviceRoleArn === undefined ? [] : [p.serviceRoleArn])))],
+  };
+}
+
+/** What to declare for a resource type a custom action requires, in a problem's words. */
+const DECLARE: Partial<Record<string, string>> = {
+  webhook: 'their webhooks (pipelines[].webhooks: [<webhook name>])',
+  actiontype: 'its custom action types (actionTypes: [{ category, provider, version }])',
+};
+
+/**
+ * A grant's custom actions that need a webhook or action type its scope does not declare: refused, never widened
+ * to the account's `webhook:*` or `actiontype:*`.
+ */
+function undeclaredProblems(
+  profile: ProfileConfig,
+  scope: EnvironmentScope,
+  catalog: ActionCatalog,
+  at: ConfigPath,
+): ConfigProblem[] {
+  if (profile.kind !== 'custom') return [];
+  const inEnv = `in environment "${scope.env.name}"`;
+  return undeclaredResources(profile.actions ?? [], scope, catalog).map(({ type, actions }) =>
+    problem(
+      [...at, 'pipelines'],
+      `profile "${profile.name}" grants ${actions.join(', ')}, which ${actions.length === 1 ? 'needs' : 'need'} ${type === 'webhook' ? 'a webhook' : 'a custom action type'}, but ${
+        type === 'webhook' ? 'the granted pipelines' : 'the environment'
+      } ${inEnv} declare${type === 'webhook' ? '' : 's'} none; declare ${DECLARE[type] ?? type} or remove those actions from the profile (they are never widened to every ${type} of the account)`,
+    ),
+  );
+}
+
+/**
+ * An admin passes the pipeline's service role to create or update it; only declared service roles may be passed.
+ * A located warning for an admin grant whose pipelines (some or all) declare none.
+ */
+function passRoleWarnings(profile: ProfileConfig, scope: EnvironmentScope, at: ConfigPath): ConfigProblem[] {
+  if (profile.kind !== 'admin') return [];
+  const without = scope.declaredPipelines.filter(
+    (name) => scope.env.pipelines.find((p) => p.name === name)?.serviceRoleArn === undefined,
+  );
+  if (without.length === 0 && scope.declaredPipelines.length > 0) return [];
+  const which =
+    without.length > 0
+      ? `pipeline${without.length === 1 ? '' : 's'} ${without.map((n) => `"${n}"`).join(', ')}`
+      : 'pipelines (none are declared)';
+  return [
+    problem(
+      [...at, 'pipelines'],
+      `admin profile "${profile.name}" cannot create or update ${which} in environment "${scope.env.name}" until ${without.length === 1 ? 'its' : 'their'} serviceRoleArn is declared: iam:PassRole is granted only on declared service roles${scope.serviceRoles.length === 0 ? ', so this grant has none' : ''}`,
+    ),
+  ];
 }
 
 class EnvironmentResolver {
@@ -129,7 +191,16 @@ class EnvironmentResolver {
     readonly env: EnvironmentConfig,
     readonly envIndex: number,
     readonly problems: ConfigProblem[],
+    readonly warnings: ConfigProblem[],
   ) {}
+
+  /** A profile's statements for one grant or role, with the problems and warnings only its scope shows. */
+  private scopedStatements(profile: ProfileConfig, request: ScopeRequest): PolicyStatement[] {
+    const scope = resolveScope(request, this.problems);
+    this.problems.push(...undeclaredProblems(profile, scope, this.catalog, request.at));
+    this.warnings.push(...passRoleWarnings(profile, scope, request.at));
+    return profileStatements(profile.kind, scope, this.catalog, profile.actions);
+  }
 
   get accountRegion(): AccountRegion {
     return this.env;
@@ -143,16 +214,19 @@ class EnvironmentResolver {
   grantPolicy(teamName: string, grant: GrantConfig, at: ConfigPath): ManagedPolicyModel[] {
     const profile = this.profile(grant.profile);
     if (!profile) return [];
-    const scope = resolveScope(
-      { env: this.env, selector: grant.pipelines, kind: profile.kind, approvalFilter: grant.approvalActions, at },
-      this.problems,
-    );
+    const statements = this.scopedStatements(profile, {
+      env: this.env,
+      selector: grant.pipelines,
+      kind: profile.kind,
+      approvalFilter: grant.approvalActions,
+      at,
+    });
     return [
       managedPolicy(
         grant.policyName ?? `${teamName}-${profile.name}`,
         `profile:${profile.kind}`,
         profile.description ?? `CodePipeline ${profile.kind} access for team ${teamName} (codepipeline-access)`,
-        profileStatements(profile.kind, scope, this.catalog, profile.actions),
+        statements,
         at,
       ),
     ];
@@ -249,12 +323,11 @@ class EnvironmentResolver {
   }
 
   private rolePolicy(role: CrossAccountRoleConfig, profile: ProfileConfig, at: ConfigPath): ManagedPolicyModel {
-    const scope = resolveScope({ env: this.env, selector: role.pipelines, kind: profile.kind, at }, this.problems);
     return managedPolicy(
       `${role.name}-policy`,
       `profile:${profile.kind}`,
       `CodePipeline ${profile.kind} access for role ${role.name} (codepipeline-access)`,
-      profileStatements(profile.kind, scope, this.catalog, profile.actions),
+      this.scopedStatements(profile, { env: this.env, selector: role.pipelines, kind: profile.kind, at }),
       at,
     );
   }
@@ -325,7 +398,9 @@ class EnvironmentResolver {
 export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog): Resolution {
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
-  const resolvers = config.environments.map((env, e) => new EnvironmentResolver(config, catalog, env, e, problems));
+  const resolvers = config.environments.map(
+    (env, e) => new EnvironmentResolver(config, catalog, env, e, problems, warnings),
+  );
   const resolverOf = (name: string) => resolvers.find((r) => r.env.name === name);
 
   // Teams exist in an environment where someone is a member or a cross-account role trusts them.
@@ -383,6 +458,7 @@ export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog)
       bucketPolicies: env.artifactBuckets.map((bucket, b) => resolver.bucketPolicy(bucket, b)),
       passwordPolicy: env.passwordPolicy,
       pipelines: env.pipelines,
+      actionTypes: env.actionTypes,
       origin: ['environments', e],
     };
   });

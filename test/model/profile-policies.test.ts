@@ -21,6 +21,10 @@ const scope: ResolvedScope = {
   env: { accountId: '111222333444', region: 'us-east-2' },
   pipelines: ['MyFirstPipeline'],
   approvals: [{ pipeline: 'MyFirstPipeline', stage: 'MyApprovalStage', action: 'MyApprovalAction' }],
+  declaredPipelines: ['MyFirstPipeline'],
+  webhooks: [],
+  actionTypes: [],
+  serviceRoles: [],
 };
 
 test('the catalog is the 44-action CodePipeline reference', () => {

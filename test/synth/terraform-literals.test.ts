@@ -163,6 +163,7 @@ test('the stack refuses no element: a construct added anywhere gets literal stri
         hardExpiry: false,
       },
       pipelines: [],
+      actionTypes: [],
       origin: [],
     },
   });
