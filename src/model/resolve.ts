@@ -129,10 +129,18 @@ function resolveScope(request: ScopeRequest, problems: ConfigProblem[]): Environ
   };
 }
 
-/** What to declare for a resource type a custom action requires, in a problem's words. */
-const DECLARE: Partial<Record<string, string>> = {
-  webhook: 'their webhooks (pipelines[].webhooks: [<webhook name>])',
-  actiontype: 'its custom action types (actionTypes: [{ category, provider, version }])',
+/** How a problem names a resource type a custom action requires, where it is declared, and what to declare. */
+const UNDECLARED: Partial<Record<string, { what: string; where: (env: string) => string; declare: string }>> = {
+  webhook: {
+    what: 'a webhook',
+    where: (env) => `the granted pipelines in environment "${env}" declare none`,
+    declare: 'their webhooks (pipelines[].webhooks: [<webhook name>])',
+  },
+  actiontype: {
+    what: 'a custom action type',
+    where: (env) => `environment "${env}" declares none`,
+    declare: 'its custom action types (actionTypes: [{ category, provider, version }])',
+  },
 };
 
 /**
@@ -146,15 +154,13 @@ function undeclaredProblems(
   at: ConfigPath,
 ): ConfigProblem[] {
   if (profile.kind !== 'custom') return [];
-  const inEnv = `in environment "${scope.env.name}"`;
-  return undeclaredResources(profile.actions ?? [], scope, catalog).map(({ type, actions }) =>
-    problem(
+  return undeclaredResources(profile.actions ?? [], scope, catalog).map(({ type, actions }) => {
+    const words = UNDECLARED[type] ?? { what: `a ${type}`, where: () => 'none is declared', declare: type };
+    return problem(
       [...at, 'pipelines'],
-      `profile "${profile.name}" grants ${actions.join(', ')}, which ${actions.length === 1 ? 'needs' : 'need'} ${type === 'webhook' ? 'a webhook' : 'a custom action type'}, but ${
-        type === 'webhook' ? 'the granted pipelines' : 'the environment'
-      } ${inEnv} declare${type === 'webhook' ? '' : 's'} none; declare ${DECLARE[type] ?? type} or remove those actions from the profile (they are never widened to every ${type} of the account)`,
-    ),
-  );
+      `profile "${profile.name}" grants ${actions.join(', ')}, which ${actions.length === 1 ? 'needs' : 'need'} ${words.what}, but ${words.where(scope.env.name)}; declare ${words.declare} or remove those actions from the profile (they are never widened to every ${type === 'actiontype' ? 'action type' : type} of the account)`,
+    );
+  });
 }
 
 /**

@@ -23,6 +23,8 @@ export interface PlanFixture {
 /** The product's fixtures: every product test that needs a plan reads one of these. */
 export const PLAN_FIXTURES: readonly PlanFixture[] = [
   { name: 'example', configFile: EXAMPLE_CONFIG_FILE },
+  { name: 'webhooks', configFile: join(PROJECT_ROOT, 'test', 'fixtures', 'webhooks', 'access.yaml') },
+  { name: 'scoped-admin', configFile: join(PROJECT_ROOT, 'test', 'fixtures', 'scoped-admin', 'access.yaml') },
   {
     name: 'large',
     configFile: join(TEST_PLANS_DIR, 'large', 'access.yaml'),
