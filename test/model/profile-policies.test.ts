@@ -38,6 +38,26 @@ test('the catalog is the 44-action CodePipeline reference', () => {
   expect(catalog.get('codepipeline:ListTagsForResource')?.resourceType).toBe('pipeline');
 });
 
+test('the catalog keeps every resource type of each action with its required flag', () => {
+  // PutWebhook names its pipeline AND its webhook; the tagging actions take any one of three
+  expect(catalog.get('codepipeline:PutWebhook')?.resourceTypes).toEqual([
+    { name: 'pipeline', required: true },
+    { name: 'webhook', required: true },
+  ]);
+  expect(catalog.get('codepipeline:TagResource')?.resourceTypes).toEqual([
+    { name: 'actiontype', required: false },
+    { name: 'pipeline', required: false },
+    { name: 'webhook', required: false },
+  ]);
+  expect(catalog.get('codepipeline:ListPipelines')?.resourceTypes).toEqual([]);
+  expect(catalog.multiResource().map((a) => a.action)).toEqual([
+    'codepipeline:ListTagsForResource',
+    'codepipeline:PutWebhook',
+    'codepipeline:TagResource',
+    'codepipeline:UntagResource',
+  ]);
+});
+
 test.each([
   ['viewer pipeline actions', VIEWER_PIPELINE_ACTIONS, 'pipeline'],
   ['viewer wildcard actions', VIEWER_WILDCARD_ACTIONS, 'wildcard'],
