@@ -181,10 +181,14 @@ export function undeclaredResources(
   const missing = new Map<ResourceTypeName, string[]>();
   for (const action of actions) {
     const entry = catalog.get(action);
-    for (const type of entry?.resourceTypes.filter((r) => r.required) ?? []) {
-      if (typeResources(type.name, scope, entry !== undefined && entry.resourceTypes.length > 1).length === 0)
-        missing.set(type.name, [...(missing.get(type.name) ?? []), action]);
-    }
+    if (!entry) continue;
+    const types = grantedTypes(entry);
+    const perType = types.map((t) => typeResources(t.name, scope, entry.resourceTypes.length > 1));
+    // Every required type must be declared; of optional ones (tagging), at least one: a pipeline, say so.
+    const lacking = types[0]?.required
+      ? types.filter((_, t) => perType[t].length === 0)
+      : types.filter((t) => t.name === 'pipeline' && perType.flat().length === 0);
+    for (const type of lacking) missing.set(type.name, [...(missing.get(type.name) ?? []), action]);
   }
   return [...missing.entries()].map(([type, typeActions]) => ({ type, actions: typeActions }));
 }
@@ -201,16 +205,17 @@ function customStatements(actions: readonly string[], scope: ResolvedScope, cata
     const entry = catalog.get(action);
     if (!entry) continue;
     const types = grantedTypes(entry);
-    const multi = entry.resourceTypes.length > 1;
-    const perType = types.map((t) => typeResources(t.name, scope, multi));
-    if (types.some((t, i) => t.required && perType[i].length === 0)) continue;
+    const perType = types.map((t) => typeResources(t.name, scope, entry.resourceTypes.length > 1));
+    const resources = perType.flat();
+    if (types.some((t, i) => t.required && perType[i].length === 0) || (types.length > 0 && resources.length === 0))
+      continue;
     const anyOf = types.length > 1 && !types[0].required;
-    const key = types.length === 0 ? 'wildcard' : `${types.map((t) => t.name).join(anyOf ? '|' : '+')}`;
+    const key = types.length === 0 ? 'wildcard' : types.map((t) => t.name).join(anyOf ? '|' : '+');
     const sid =
       types.length === 0
         ? 'CustomWildcardOnlyActions'
         : `Custom${types.map((t) => TYPE_LABELS[t.name]).join(anyOf ? 'Or' : 'And')}Actions`;
-    const group = groups.get(key) ?? { sid, actions: [], resources: types.length === 0 ? ['*'] : perType.flat() };
+    const group = groups.get(key) ?? { sid, actions: [], resources: types.length === 0 ? ['*'] : resources };
     group.actions.push(entry.action);
     groups.set(key, group);
   }

@@ -136,6 +136,11 @@ const UNDECLARED: Partial<Record<string, { what: string; where: (env: string) =>
     where: (env) => `the granted pipelines in environment "${env}" declare none`,
     declare: 'their webhooks (pipelines[].webhooks: [<webhook name>])',
   },
+  pipeline: {
+    what: 'a pipeline',
+    where: (env) => `environment "${env}" declares no pipelines`,
+    declare: 'its pipelines (pipelines: [{ name: <pipeline> }])',
+  },
   actiontype: {
     what: 'a custom action type',
     where: (env) => `environment "${env}" declares none`,
