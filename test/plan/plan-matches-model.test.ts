@@ -176,7 +176,11 @@ describe.each(PLAN_FIXTURES)('plan of fixture "$name"', (fixture) => {
     const assumePolicies = model.environments
       .flatMap((e) => e.groups.flatMap((g) => g.policies))
       .filter((p) => p.document.statements.some((s) => s.actions.includes('sts:AssumeRole')));
-    expect(assumePolicies.length).toBeGreaterThan(0);
+    // A focused fixture without a role that another of its environments assumes has no edge to check.
+    const trustsAnEnvironment = model.environments.some((e) =>
+      e.roles.some((r) => model.environments.some((t) => t.accountId === r.trustedAccountId)),
+    );
+    if (trustsAnEnvironment) expect(assumePolicies.length).toBeGreaterThan(0);
     expect(edges).toBe(assumePolicies.length);
   });
 
