@@ -1,7 +1,7 @@
 /** A focused fixture's plans (made by the global setup), analysed with its config's intent. */
 import type { AnalysisResult } from '../../src/analysis/analyze';
 import { analyzePlans } from '../../src/analysis/analyze';
-import { loadAccessConfig } from '../../src/config/load';
+import { loadAccessConfig } from '../../src/model/load-model';
 import { accessIntent } from '../../src/model/intent';
 import type { PlanView } from '../../src/plan/plan-json';
 import { focusedConfigFile } from './fixture-files';
