@@ -2,11 +2,13 @@
  * Loading the access config: parse, schema, references, resolution, AWS limits. Every phase that can run
  * runs, and all problems come back in one ConfigError; a model is returned only when there are none.
  */
+import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { loadActionCatalog, type ActionCatalog } from '../iam/action-catalog';
 import { checkAwsLimits } from '../model/limits';
 import { resolveAccessModel } from '../model/resolve';
 import type { AccessModel } from '../model/types';
+import { readGuardrailFiles } from './guardrails';
 import { ConfigError, problem, type ConfigPath, type ConfigProblem } from './problems';
 import { checkReferences, type PartialConfig } from './references';
 import { SECTION_NAMES, sectionSchemas, type AccessConfig } from './schema';
@@ -106,11 +108,12 @@ function isComplete(sections: PartialConfig): sections is AccessConfig {
 /** Validates parsed config data; throws ConfigError listing every problem. */
 export function buildAccessModel(source: ConfigSource, catalog: ActionCatalog): LoadedConfig {
   const { sections, problems } = checkSections(source.data);
-  problems.push(...tokenMarkerProblems(source.data), ...checkReferences(sections, catalog));
+  const guardrails = readGuardrailFiles(sections, dirname(source.file));
+  problems.push(...tokenMarkerProblems(source.data), ...checkReferences(sections, catalog), ...guardrails.problems);
   if (isComplete(sections)) {
     const found = problems.length;
     try {
-      const { model, problems: resolutionProblems } = resolveAccessModel(sections, catalog);
+      const { model, problems: resolutionProblems } = resolveAccessModel(sections, catalog, guardrails.byEnvironment);
       problems.push(...resolutionProblems);
       // Limits are measured on a model without skipped entries only; otherwise counts and sizes would be wrong.
       if (problems.length === 0) problems.push(...checkAwsLimits(model));

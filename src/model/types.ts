@@ -5,6 +5,7 @@
  */
 import type { Partition } from '../iam/arns';
 import type { PolicyDocument } from '../iam/policy-document';
+import type { EnvironmentGuardrails } from '../config/guardrails';
 import type { ConfigPath } from '../config/problems';
 import type { BackendConfig, PasswordPolicyConfig, PipelineConfig, ProfileKind } from '../config/schema';
 
@@ -83,6 +84,11 @@ export interface EnvironmentModel {
   readonly passwordPolicy: PasswordPolicyConfig;
   /** The pipelines the config declares here (they are not managed, but they are what access is about). */
   readonly pipelines: readonly PipelineConfig[];
+  /**
+   * SCPs, RCPs and the permissions boundary the config names, read from their files: the boundary's ARN is set on
+   * every user and role of the stack, and all of them reach the analysis through the plan's `guardrails` output.
+   */
+  readonly guardrails: EnvironmentGuardrails;
   readonly origin: ConfigPath;
 }
 

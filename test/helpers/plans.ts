@@ -28,6 +28,7 @@ export const PLAN_FIXTURES: readonly PlanFixture[] = [
     configFile: join(TEST_PLANS_DIR, 'large', 'access.yaml'),
     generatedText: () => generateConfig(LARGE_TEST_CONFIG),
   },
+  { name: 'guardrails', configFile: join(PROJECT_ROOT, 'test', 'fixtures', 'guardrails', 'access.yaml') },
 ];
 
 /**

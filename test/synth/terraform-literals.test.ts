@@ -9,6 +9,7 @@ import { App, Testing, TerraformOutput } from 'cdktf';
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { escapeTemplateSequences, literalTerraform } from '../../src/constructs/terraform-literals';
+import { NO_GUARDRAILS } from '../../src/config/guardrails';
 import { loadAccessConfigText } from '../../src/config/load';
 import type { EnvironmentModel } from '../../src/model/types';
 import type { PlanJson } from '../../src/plan/plan-json';
@@ -163,6 +164,7 @@ test('the stack refuses no element: a construct added anywhere gets literal stri
         hardExpiry: false,
       },
       pipelines: [],
+      guardrails: NO_GUARDRAILS,
       origin: [],
     },
   });
