@@ -93,3 +93,21 @@ test('GIVEN no guardrails THEN the environment has none', async () => {
     permissionsBoundary: undefined,
   });
 });
+
+test('GIVEN two SCP files with the same policy name THEN the second is refused, located, naming the first', async () => {
+  // GIVEN the same FullAWSAccess listed twice under different file names (decidedBy names a guardrail by its name)
+  const allowAll = { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: '*', Resource: '*' } };
+  const describePolicy = {
+    Policy: {
+      PolicySummary: { Name: 'FullAWSAccess', Type: 'SERVICE_CONTROL_POLICY' },
+      Content: JSON.stringify(allowAll),
+    },
+  };
+  write('config/a.json', describePolicy);
+  write('config/b.json', describePolicy);
+  write('config/access.yaml', config('{ serviceControlPolicies: [a.json, b.json] }'));
+  // WHEN loaded THEN one problem at the second entry
+  await expect(loadAccessConfig(join(dir, 'config', 'access.yaml'))).rejects.toThrow(
+    /1 problem[\s\S]*:6:\d+ environments\[0\]\.guardrails\.serviceControlPolicies\[1\]: duplicate SCP name "FullAWSAccess" \(first defined at index 0\)/,
+  );
+});
