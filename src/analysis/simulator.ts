@@ -32,8 +32,10 @@ export interface NamedPolicy {
 }
 
 /**
- * Services whose resources RCPs apply to (AWS Organizations user guide, "Resource control policies", list of
- * supported services): any other service's action passes RCPs untouched.
+ * Services whose resources RCPs apply to (AWS Organizations user guide, "Resource control policies", the list of
+ * supported services, as of January 2026: S3, STS, KMS, SQS, Secrets Manager, ECR, OpenSearch Serverless, CloudWatch
+ * Logs, Cognito user pools): any other service's action passes RCPs untouched. AWS adds services to that list;
+ * add them here.
  */
 export const RCP_SERVICES: ReadonlySet<string> = new Set([
   's3',
@@ -41,11 +43,10 @@ export const RCP_SERVICES: ReadonlySet<string> = new Set([
   'kms',
   'sqs',
   'secretsmanager',
-  'cognito-identity',
-  'logs',
-  'dynamodb',
   'ecr',
   'aoss',
+  'logs',
+  'cognito-idp',
 ]);
 
 export interface SimulationRequest {
