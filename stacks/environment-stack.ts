@@ -68,6 +68,8 @@ export class EnvironmentStack extends TerraformStack {
     });
     configureBackend(this, env.name, env.backend, props.projectRoot ?? dirname(resolve(App.of(this).outdir)));
 
+    // The organisation's boundary goes on every user and role this stack creates (groups take none).
+    const permissionsBoundary = env.guardrails.permissionsBoundary?.arn;
     const groupNames = new Map<string, string>();
     for (const group of env.groups) {
       const construct = new AccessGroup(this, `group-${group.name}`, { group });
@@ -80,9 +82,10 @@ export class EnvironmentStack extends TerraformStack {
         groupNames,
         // Generated first passwords are longer than the policy minimum; they are used once.
         passwordLength: Math.max(env.passwordPolicy.minimumLength, 20),
+        permissionsBoundary,
       }),
     }));
-    const roles = env.roles.map((role) => new CrossAccountRole(this, role.name, { role }));
+    const roles = env.roles.map((role) => new CrossAccountRole(this, role.name, { role, permissionsBoundary }));
     for (const bucketPolicy of env.bucketPolicies) {
       new ArtifactBucketPolicy(this, `bucket-${bucketPolicy.bucket}`, { bucketPolicy });
     }
@@ -186,6 +189,21 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, 'action_types', {
       value: env.actionTypes.map((t) => arns.actionType(env, t)),
       description: 'The custom action types access is granted on (declared in the config)',
+    });
+    const named = (policies: EnvironmentModel['guardrails']['serviceControlPolicies']) =>
+      policies.map((p) => ({ name: p.name, document: p.json }));
+    const { serviceControlPolicies, resourceControlPolicies, permissionsBoundary: boundary } = env.guardrails;
+    // Only when the config names guardrails: stacks without them plan exactly as before.
+    if (serviceControlPolicies.length === 0 && resourceControlPolicies.length === 0 && !boundary) return;
+    new TerraformOutput(this, 'guardrails', {
+      value: {
+        service_control_policies: named(serviceControlPolicies),
+        resource_control_policies: named(resourceControlPolicies),
+        // A list of zero or one, so the output has one shape with and without a boundary.
+        permissions_boundary: boundary ? [{ arn: boundary.arn, document: boundary.json }] : [],
+      },
+      description:
+        'The SCPs, RCPs and permissions boundary the config names (documents as JSON text), for the analysis',
     });
   }
 

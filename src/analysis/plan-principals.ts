@@ -37,10 +37,38 @@ export interface PlannedPolicy {
   readonly text: string;
 }
 
+/** A guardrail policy as the plan's `guardrails` output carries it. */
+export interface GuardrailPolicyJson {
+  /** The SCP's or RCP's name in AWS Organizations (or its file's name). */
+  readonly name: string;
+  readonly document: PolicyJson;
+}
+
+/**
+ * The permissions boundary a user or role is planned with. `given`: the plan's `guardrails` output carries the
+ * document for this ARN. `not given`: the resource names a boundary whose document the plan does not carry (set
+ * outside this config), so any decision for the principal depends on a boundary the analysis cannot see.
+ */
+export type PlannedBoundary =
+  | { readonly status: 'given'; readonly arn: string; readonly document: PolicyJson }
+  | { readonly status: 'not given'; readonly arn: string };
+
+/** The organisation's policies over the account, from the plan's `guardrails` output (none without it). */
+export interface PlannedGuardrails {
+  /** SCPs in effect for the account's principals. */
+  readonly serviceControlPolicies: readonly GuardrailPolicyJson[];
+  /** RCPs in effect for the account's resources. */
+  readonly resourceControlPolicies: readonly GuardrailPolicyJson[];
+  /** The boundary the config sets on every user and role. @default - none */
+  readonly permissionsBoundary?: { readonly arn: string; readonly document: PolicyJson };
+}
+
 export interface PlannedUser {
   readonly name: string;
   readonly arn: string;
   readonly address: string;
+  /** The resource's `permissions_boundary`. @default - none */
+  readonly permissionsBoundary?: PlannedBoundary;
   readonly groups: readonly string[];
   /** Attached to the user itself (managed or inline): a finding of its own. */
   readonly directPolicies: readonly PlannedPolicy[];
@@ -61,6 +89,8 @@ export interface PlannedRole {
   readonly address: string;
   readonly trust: PolicyJson;
   readonly trustText: string;
+  /** The resource's `permissions_boundary`. @default - none */
+  readonly permissionsBoundary?: PlannedBoundary;
   readonly policies: readonly PlannedPolicy[];
 }
 
@@ -95,6 +125,7 @@ export interface PlannedEnvironment {
   readonly groups: readonly PlannedGroup[];
   readonly roles: readonly PlannedRole[];
   readonly bucketPolicies: readonly PlannedBucketPolicy[];
+  readonly guardrails: PlannedGuardrails;
   /** Every policy document resource in the plan, by address. */
   readonly policies: ReadonlyMap<string, PlannedPolicy>;
   readonly passwordPolicy?: Readonly<Record<string, unknown>>;
@@ -124,6 +155,33 @@ export function asList(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
+/** The plan's `guardrails` output (stacks/environment-stack.ts), documents parsed. */
+function readGuardrails(plan: PlanView): PlannedGuardrails {
+  const output = outputValue(plan, 'guardrails') as
+    | {
+        service_control_policies?: { name: string; document: string }[];
+        resource_control_policies?: { name: string; document: string }[];
+        permissions_boundary?: { arn: string; document: string }[];
+      }
+    | undefined;
+  const named = (list: { name: string; document: string }[] | undefined) =>
+    (list ?? []).map((p) => ({ name: p.name, document: parsePolicyText(p.document) }));
+  const boundary = output?.permissions_boundary?.[0];
+  return {
+    serviceControlPolicies: named(output?.service_control_policies),
+    resourceControlPolicies: named(output?.resource_control_policies),
+    permissionsBoundary: boundary ? { arn: boundary.arn, document: parsePolicyText(boundary.document) } : undefined,
+  };
+}
+
+/** A resource's `permissions_boundary`, with the document when the plan carries the one for that ARN. */
+function boundaryOf(after: Record<string, unknown>, guardrails: PlannedGuardrails): PlannedBoundary | undefined {
+  const arn = after.permissions_boundary;
+  if (typeof arn !== 'string' || arn === '') return undefined;
+  const known = guardrails.permissionsBoundary;
+  return known?.arn === arn ? { status: 'given', arn, document: known.document } : { status: 'not given', arn };
+}
+
 export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnvironment {
   const accountId = String(outputValue(plan, 'account_id') ?? '');
   const region = String(outputValue(plan, 'region') ?? '');
@@ -132,6 +190,7 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
   }
   const partition = partitionOf(region);
   const iamArn = (kind: string, n: string) => `arn:${partition}:iam::${accountId}:${kind}/${n}`;
+  const guardrails = readGuardrails(plan);
 
   const policies = new Map<string, PlannedPolicy>();
   for (const rc of plan.ofType('aws_iam_policy')) {
@@ -203,6 +262,7 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
       name: userName,
       arn: iamArn('user', userName),
       address: rc.address,
+      permissionsBoundary: boundaryOf(rc.change.after ?? {}, guardrails),
       groups: memberOf,
       directPolicies,
       policies: [...directPolicies, ...memberOf.flatMap((g) => groupByName.get(g)?.policies ?? [])],
@@ -219,6 +279,7 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
       address: rc.address,
       trust: parsePolicyText(after.assume_role_policy),
       trustText: String(after.assume_role_policy),
+      permissionsBoundary: boundaryOf(after, guardrails),
       policies: [...(roleAttached.get(roleName) ?? []), ...(roleInline.get(roleName) ?? [])],
     };
   });
@@ -240,6 +301,7 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
     groups,
     roles,
     bucketPolicies,
+    guardrails,
     policies,
     passwordPolicy: plan.ofType('aws_iam_account_password_policy')[0]?.change.after ?? undefined,
     plan,

@@ -3,9 +3,11 @@
  * of the model: src/model/load-model.ts runs these checks, then resolution and the AWS limits, and reports every
  * problem of every phase in one ConfigError.
  */
+import { dirname } from 'node:path';
 import type { z } from 'zod';
 import type { ActionCatalog } from '../iam/action-catalog';
 import { problem, type ConfigPath, type ConfigProblem } from './problems';
+import { readGuardrailFiles, type EnvironmentGuardrails } from './guardrails';
 import { checkReferences, type PartialConfig } from './references';
 import { SECTION_NAMES, sectionSchemas, type AccessConfig } from './schema';
 import { valueAt, type ConfigSource } from './source';
@@ -92,7 +94,9 @@ function checkSections(data: unknown): { sections: PartialConfig; problems: Conf
 export interface CheckedConfig {
   /** Every section, when all passed the schema: what resolution may run on. @default - some section failed */
   readonly config?: AccessConfig;
-  /** Schema, token-marker and reference problems, in that order. */
+  /** The SCPs, RCPs and permissions boundary each environment names, read from their files. */
+  readonly guardrails: ReadonlyMap<string, EnvironmentGuardrails>;
+  /** Schema, token-marker, reference and guardrail-file problems, in that order. */
   readonly problems: readonly ConfigProblem[];
 }
 
@@ -103,6 +107,7 @@ function isComplete(sections: PartialConfig): sections is AccessConfig {
 /** Runs every check of the config on its own (no resolution); a section's problems never hide another's. */
 export function checkConfig(source: ConfigSource, catalog: ActionCatalog): CheckedConfig {
   const { sections, problems } = checkSections(source.data);
-  problems.push(...tokenMarkerProblems(source.data), ...checkReferences(sections, catalog));
-  return { config: isComplete(sections) ? sections : undefined, problems };
+  const guardrails = readGuardrailFiles(sections, dirname(source.file));
+  problems.push(...tokenMarkerProblems(source.data), ...checkReferences(sections, catalog), ...guardrails.problems);
+  return { config: isComplete(sections) ? sections : undefined, guardrails: guardrails.byEnvironment, problems };
 }

@@ -229,6 +229,35 @@ const crossAccountRole = z.strictObject({
   maxSessionDurationSeconds: z.number().int().min(3600).max(43200).default(3600),
 });
 
+/** A file path, relative to the config file's directory (guardrails.ts reads and checks the file). */
+const policyFile = z.string().min(1, { message: 'a file path must not be empty' });
+/** A customer managed policy (12-digit account) or an AWS managed policy (account `aws`), with an optional path. */
+const iamPolicyArn = z
+  .string()
+  .regex(new RegExp(`^arn:${PARTITION}:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$`), {
+    message:
+      'must be an IAM policy ARN: arn:aws:iam::<12-digit account>:policy/<name> (customer managed) or arn:aws:iam::aws:policy/<name> (AWS managed)',
+  });
+
+/**
+ * Policies the organisation puts over the account, outside this stack. They are fed to the simulator, and the
+ * boundary is also set on every user and role the stack creates. @default - none
+ */
+const guardrails = z.strictObject({
+  /** `aws organizations describe-policy` output files (or plain policy documents) in effect for the account. */
+  serviceControlPolicies: z.array(policyFile).default([]),
+  /** The same for resource control policies. */
+  resourceControlPolicies: z.array(policyFile).default([]),
+  /** Set on every IAM user and role the stack creates. @default - none */
+  permissionsBoundary: z
+    .strictObject({
+      arn: iamPolicyArn,
+      /** The boundary's document, or `aws iam get-policy-version` output. */
+      file: policyFile,
+    })
+    .optional(),
+});
+
 const environment = z.strictObject({
   name: name('environment'),
   accountId,
@@ -245,6 +274,8 @@ const environment = z.strictObject({
   crossAccountRoles: z.array(crossAccountRole).default([]),
   /** Group every console user joins so they can change their own password. */
   selfServiceGroup: iamName('group', 128).default('codepipeline-access-self-service'),
+  /** SCPs, RCPs and a permissions boundary over this account; @default - none */
+  guardrails: guardrails.optional(),
 });
 
 export const PROFILE_KINDS = ['viewer', 'operator', 'approver', 'admin', 'custom'] as const;
@@ -329,6 +360,7 @@ export type ArtifactBucketConfig = EnvironmentConfig['artifactBuckets'][number];
 export type PasswordPolicyConfig = EnvironmentConfig['passwordPolicy'];
 export type BackendConfig = EnvironmentConfig['backend'];
 export type CrossAccountRoleConfig = EnvironmentConfig['crossAccountRoles'][number];
+export type GuardrailsConfig = NonNullable<EnvironmentConfig['guardrails']>;
 export type ProfileConfig = AccessConfig['profiles'][number];
 export type ProfileKind = ProfileConfig['kind'];
 export type TeamConfig = AccessConfig['teams'][number];

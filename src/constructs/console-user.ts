@@ -11,6 +11,8 @@ export interface ConsoleUserProps {
   readonly groupNames: ReadonlyMap<string, string>;
   /** Length of the generated first password; the account password policy's minimum. */
   readonly passwordLength: number;
+  /** IAM policy ARN set as the user's permissions boundary. @default - none */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export class ConsoleUser extends Construct {
       name: user.name,
       // Lets Terraform remove a departed user even after they added MFA devices or keys by hand.
       forceDestroy: true,
+      permissionsBoundary: props.permissionsBoundary,
       tags: Object.keys(user.tags).length > 0 ? { ...user.tags } : undefined,
     });
     this.user.overrideLogicalId(resourceName(user.name));

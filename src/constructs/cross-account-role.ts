@@ -7,6 +7,8 @@ import { resourceName } from './terraform-names';
 
 export interface CrossAccountRoleProps {
   readonly role: RoleModel;
+  /** IAM policy ARN set as the role's permissions boundary. @default - none */
+  readonly permissionsBoundary?: string;
 }
 
 /** The pipeline-account side of cross-account access: a role trusting the other account, with its profile. */
@@ -21,6 +23,7 @@ export class CrossAccountRole extends Construct {
       description: role.description,
       assumeRolePolicy: role.trustJson,
       maxSessionDuration: role.maxSessionDurationSeconds,
+      permissionsBoundary: props.permissionsBoundary,
     });
     this.role.overrideLogicalId(resourceName(role.name));
     for (const policy of role.policies) {

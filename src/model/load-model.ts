@@ -32,7 +32,7 @@ export function buildAccessModel(source: ConfigSource, catalog: ActionCatalog): 
   if (checked.config) {
     const found = problems.length;
     try {
-      const resolution = resolveAccessModel(checked.config, catalog);
+      const resolution = resolveAccessModel(checked.config, catalog, checked.guardrails);
       problems.push(...resolution.problems);
       // Limits are measured on a model without skipped entries only; otherwise counts and sizes would be wrong.
       if (problems.length === 0) problems.push(...checkAwsLimits(resolution.model));

@@ -6,6 +6,7 @@
 import type { ActionCatalog } from '../iam/action-catalog';
 import { arns, partitionOf, type AccountRegion } from '../iam/arns';
 import { renderPolicy, type PolicyDocument, type PolicyStatement } from '../iam/policy-document';
+import { NO_GUARDRAILS, type EnvironmentGuardrails } from '../config/guardrails';
 import { oneOf, problem, type ConfigPath, type ConfigProblem } from '../config/problems';
 import type {
   AccessConfig,
@@ -408,7 +409,12 @@ class EnvironmentResolver {
  * Resolves whatever the references allow: entries that name an unknown profile, team or environment are
  * skipped (references.ts reports those), so resolution problems show up in the same run.
  */
-export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog): Resolution {
+export function resolveAccessModel(
+  config: AccessConfig,
+  catalog: ActionCatalog,
+  /** Read by config/guardrails.ts, by environment name. @default - no environment has guardrails */
+  guardrails: ReadonlyMap<string, EnvironmentGuardrails> = new Map(),
+): Resolution {
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   const resolvers = config.environments.map(
@@ -472,6 +478,7 @@ export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog)
       passwordPolicy: env.passwordPolicy,
       pipelines: env.pipelines,
       actionTypes: env.actionTypes,
+      guardrails: guardrails.get(env.name) ?? NO_GUARDRAILS,
       origin: ['environments', e],
     };
   });

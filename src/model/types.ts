@@ -5,6 +5,7 @@
  */
 import type { Partition } from '../iam/arns';
 import type { PolicyDocument } from '../iam/policy-document';
+import type { EnvironmentGuardrails } from '../config/guardrails';
 import type { ConfigPath } from '../config/problems';
 import type {
   ActionTypeConfig,
@@ -91,6 +92,11 @@ export interface EnvironmentModel {
   readonly pipelines: readonly PipelineConfig[];
   /** The custom action types the config declares here (not managed: what action-type actions are granted on). */
   readonly actionTypes: readonly ActionTypeConfig[];
+  /**
+   * SCPs, RCPs and the permissions boundary the config names, read from their files: the boundary's ARN is set on
+   * every user and role of the stack, and all of them reach the analysis through the plan's `guardrails` output.
+   */
+  readonly guardrails: EnvironmentGuardrails;
   readonly origin: ConfigPath;
 }
 

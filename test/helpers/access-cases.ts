@@ -1,7 +1,8 @@
 /**
  * Who-can-do-what cases in a JSON file, each simulated on real plans: the product's on the example
  * (test/fixtures/access-cases.json), the user's on their own config (config/access-cases.json). A reviewer adds a
- * case by adding an object: name, principal ARN, action, resource, optional context, expected decision.
+ * case by adding an object: name, principal ARN, action, resource, optional context, expected decision, and for a
+ * denial optionally the layer that decided it (`decidedBy`).
  */
 import { readFileSync } from 'node:fs';
 import type { AccessAnalysis } from '../../src/analysis/access-analysis';
@@ -19,6 +20,8 @@ export interface AccessCase {
   /** Request context keys, e.g. `aws:SecureTransport`. @default - none */
   readonly context?: Record<string, string>;
   readonly expect: (typeof DECISIONS)[number];
+  /** For a denial, the layer that must have decided it (SimulationOutcome.decidedBy). @default - not checked */
+  readonly decidedBy?: string;
 }
 
 /** The cases of `file`; throws listing every malformed case (index, field, what is allowed). */
@@ -35,6 +38,9 @@ export function readAccessCases(file: string): AccessCase[] {
       ...((DECISIONS as readonly unknown[]).includes(c.expect)
         ? []
         : [`${at}: expect must be one of ${DECISIONS.join(', ')}; got ${JSON.stringify(c.expect)}`]),
+      ...(c.decidedBy === undefined || (typeof c.decidedBy === 'string' && c.expect !== 'Allowed')
+        ? []
+        : [`${at}: decidedBy must be a string, and only for a denial; got ${JSON.stringify(c.decidedBy)}`]),
     ];
   });
   if (problems.length > 0) throw new Error(problems.join('\n'));
@@ -51,6 +57,7 @@ export function testAccessCases(cases: readonly AccessCase[], access: () => Acce
       context: c.context,
     });
     expect({ decision: outcome.decision, error: outcome.error }).toEqual({ decision: c.expect, error: undefined });
+    if (c.decidedBy !== undefined) expect(outcome.decidedBy).toBe(c.decidedBy);
     if (c.expect === 'Allowed') await expect(access()).toAllow(c.principal, c.action, c.resource, c.context);
     else await expect(access()).toDeny(c.principal, c.action, c.resource, c.context);
   });

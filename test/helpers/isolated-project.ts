@@ -141,6 +141,8 @@ export interface CliCase {
   readonly env?: Readonly<Record<string, string>>;
   /** The text of config/access.yaml. @default - the text of test/fixtures/valid-minimal.yaml */
   readonly config?: string;
+  /** More files of the project, by path relative to it (e.g. guardrail files beside the config). @default - none */
+  readonly files?: Readonly<Record<string, string>>;
   /** @default 1 */
   readonly exit?: number;
   /** Fragments that stdout + stderr must contain. */
@@ -165,6 +167,7 @@ export interface CliCaseRun {
 
 export async function runCliCase(projects: IsolatedProjects, c: CliCase): Promise<CliCaseRun> {
   const project = projects.create(c.name, c.config ?? readFileSync(VALID_MINIMAL_CONFIG, 'utf8'));
+  for (const [file, text] of Object.entries(c.files ?? {})) project.write(file, text);
   const before = project.snapshot();
   const result = await project.run({ command: c.command, args: c.args, env: c.env });
   return { result, before, after: project.snapshot(), leftInTmp: project.leftInTmp() };

@@ -10,6 +10,7 @@ import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { escapeTemplateSequences, literalTerraform } from '../../src/constructs/terraform-literals';
 import { loadAccessConfigText } from '../../src/model/load-model';
+import { NO_GUARDRAILS } from '../../src/config/guardrails';
 import type { EnvironmentModel } from '../../src/model/types';
 import type { PlanJson } from '../../src/plan/plan-json';
 import { PROJECT_ROOT, runPlanCli } from '../helpers/cli';
@@ -164,6 +165,7 @@ test('the stack refuses no element: a construct added anywhere gets literal stri
       },
       pipelines: [],
       actionTypes: [],
+      guardrails: NO_GUARDRAILS,
       origin: [],
     },
   });
