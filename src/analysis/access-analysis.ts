@@ -6,11 +6,19 @@
 import type { PlanView } from '../plan/plan-json';
 import {
   readPlannedEnvironment,
+  type PlannedBoundary,
   type PlannedEnvironment,
   type PlannedPolicy,
   type PolicyJson,
 } from './plan-principals';
-import { decideUnchecked, simulate, type Decision, type SimulationOutcome, type SimulationRequest } from './simulator';
+import {
+  decideUnchecked,
+  simulate,
+  type Decision,
+  type NamedPolicy,
+  type SimulationOutcome,
+  type SimulationRequest,
+} from './simulator';
 
 export interface AccessRequest {
   /** A full ARN: `arn:aws:iam::111222333444:user/jin`. */
@@ -19,6 +27,13 @@ export interface AccessRequest {
   readonly resource: string;
   /** Request context; `aws:SecureTransport` defaults to "true"; `aws:PrincipalArn`, `aws:PrincipalAccount` and (users) `aws:username` name who asks. */
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** The guardrails over one request, as the simulator takes them. */
+export interface RequestGuardrails {
+  readonly serviceControlPolicies: readonly NamedPolicy[];
+  readonly resourceControlPolicies: readonly NamedPolicy[];
+  readonly permissionsBoundaries: readonly NamedPolicy[];
 }
 
 export interface ResolvedPrincipal {
@@ -95,13 +110,39 @@ export class AccessAnalysis {
   }
 
   /**
-   * The guardrails over a request: the SCPs of the principal's account, the RCPs of the resource's account and the
-   * principal's permissions boundary. None yet: the config cannot name them.
+   * The guardrails over a request: the SCPs of the principal's account and its permissions boundary (when the
+   * principal is ours), the RCPs of the resource's account (when the resource is ours). An account this config does
+   * not manage has guardrails the analysis cannot see: none are assumed.
    */
-  guardrailDocuments(principal: string, resourceAccount: string): PolicyJson[] {
-    void [principal, resourceAccount];
-    return [];
+  guardrails(principal: string, resourceAccount: string): RequestGuardrails {
+    const principalEnv = this.environments.find((e) => e.accountId === ARN.exec(principal)?.[4]);
+    const resourceEnv = this.environments.find((e) => e.accountId === resourceAccount);
+    const boundary = this.boundaryOf(principal);
+    return {
+      serviceControlPolicies: principalEnv?.guardrails.serviceControlPolicies ?? [],
+      resourceControlPolicies: resourceEnv?.guardrails.resourceControlPolicies ?? [],
+      permissionsBoundaries:
+        boundary?.status === 'given' ? [{ name: 'permissions boundary', document: boundary.document }] : [],
+    };
   }
+
+  /** Every guardrail document over a request, for the decision key and the context variants. */
+  guardrailDocuments(principal: string, resourceAccount: string): PolicyJson[] {
+    const g = this.guardrails(principal, resourceAccount);
+    return [...g.serviceControlPolicies, ...g.resourceControlPolicies, ...g.permissionsBoundaries].map(
+      (p) => p.document,
+    );
+  }
+
+  /** The permissions boundary the plan gives a user or role of ours. */
+  boundaryOf(principal: string): PlannedBoundary | undefined {
+    this.boundaries ??= new Map(
+      this.environments.flatMap((e) => [...e.users, ...e.roles]).map((p) => [p.arn, p.permissionsBoundary]),
+    );
+    return this.boundaries.get(principal);
+  }
+
+  private boundaries?: Map<string, PlannedBoundary | undefined>;
 
   evaluate(request: AccessRequest, policies?: readonly PlannedPolicy[]): Promise<SimulationOutcome> {
     return simulate(this.simulationRequest(request, policies));
@@ -132,6 +173,7 @@ export class AccessAnalysis {
       identityPolicies: (policies ?? principal.policies).map((p) => ({ name: p.name, document: p.document })),
       resourcePolicy: target.policy,
       context: { ...context, ...(request.context ?? {}) },
+      ...this.guardrails(request.principal, target.account),
     };
   }
 }

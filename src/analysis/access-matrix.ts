@@ -24,6 +24,7 @@ import {
   asList,
   readActionTypes,
   statementsOf,
+  type PlannedBoundary,
   type PlannedEnvironment,
   type PlannedPolicy,
   type PolicyJson,
@@ -173,6 +174,7 @@ interface MatrixPrincipal {
   readonly via: readonly string[];
   readonly policies: readonly PlannedPolicy[];
   readonly isUser: boolean;
+  readonly boundary?: PlannedBoundary;
 }
 
 /**
@@ -186,15 +188,19 @@ function permissionSetKey(
   namedByResourcePolicy: (arn: string) => boolean,
 ): string {
   const personal = mayDependOnPrincipal(principal.policies, actions, true) || namedByResourcePolicy(principal.arn);
-  return createHash('sha256')
-    .update(personal ? principal.arn : principal.isUser ? 'user' : 'role')
-    .update(
-      principal.policies
-        .map((p) => p.text)
-        .sort()
-        .join('\u0000'),
-    )
-    .digest('hex');
+  return (
+    createHash('sha256')
+      .update(personal ? principal.arn : principal.isUser ? 'user' : 'role')
+      // The same policies under another permissions boundary may answer otherwise.
+      .update(JSON.stringify(principal.boundary ?? null))
+      .update(
+        principal.policies
+          .map((p) => p.text)
+          .sort()
+          .join('\u0000'),
+      )
+      .digest('hex')
+  );
 }
 
 /** `codepipeline:GetPipeline` -> `GetPipeline`: CodePipeline actions are reported without their prefix. */
@@ -203,9 +209,11 @@ const reported = (action: string) => action.replace(/^codepipeline:/, '');
 interface Cells {
   readonly allowed: Record<string, string[]>;
   readonly conditional: Record<string, Record<string, AllowedWhen>>;
+  readonly deniedByGuardrail: Record<string, Record<string, string>>;
 }
 
-function recordCell(cells: Cells, key: string, action: string, when: AllowedWhen): void {
+function recordCell(cells: Cells, key: string, action: string, when: AllowedWhen, deniedBy?: string): void {
+  if (deniedBy !== undefined) (cells.deniedByGuardrail[key] ??= {})[reported(action)] = deniedBy;
   if (when.length === 0) return;
   if (when.length === 1 && Object.keys(when[0]).length === 0) (cells.allowed[key] ??= []).push(reported(action));
   else (cells.conditional[key] ??= {})[reported(action)] = when;
@@ -220,11 +228,16 @@ const sortedRecord = <T>(record: Record<string, T>, sortValue: (value: T) => T =
 
 function principalAccess(principal: MatrixPrincipal, cells: Cells): PrincipalAccess {
   const conditional = sortedRecord(cells.conditional, (byAction) => sortedRecord(byAction));
+  const deniedByGuardrail = sortedRecord(cells.deniedByGuardrail, (byAction) => sortedRecord(byAction));
   return {
     arn: principal.arn,
     via: principal.via,
     allowed: sortedRecord(cells.allowed, (actions) => [...actions].sort()),
     ...(Object.keys(conditional).length > 0 ? { conditional } : {}),
+    ...(Object.keys(deniedByGuardrail).length > 0 ? { deniedByGuardrail } : {}),
+    ...(principal.boundary?.status === 'not given'
+      ? { dependsOn: `permissions boundary ${principal.boundary.arn}, whose document the plan does not carry` }
+      : {}),
   };
 }
 
@@ -246,13 +259,13 @@ async function principalMatrix(
     let cells = bySet.get(key);
     if (!cells) {
       cells = (async () => {
-        const found: Cells = { allowed: {}, conditional: {} };
+        const found: Cells = { allowed: {}, conditional: {}, deniedByGuardrail: {} };
         for (const target of targets) {
           const own = target.target.kind === 'own-user' || target.target.kind === 'other-user';
           if (own && !principal.isUser) continue;
           stats.cells++;
           const resource = target.resource === OWN_USER ? principal.arn : target.resource;
-          const when = await decisions.allowedWhen({
+          const { when, deniedBy } = await decisions.decideCell({
             principal: principal.arn,
             action: target.action,
             resource,
@@ -260,7 +273,7 @@ async function principalMatrix(
             setKey: key,
             resourceFitsAction: true,
           });
-          recordCell(found, target.key, target.action, when);
+          recordCell(found, target.key, target.action, when, deniedBy);
         }
         return found;
       })();
@@ -401,12 +414,14 @@ export async function environmentAccess(
       via: u.groups.map((g) => `group/${g}`),
       policies: u.policies,
       isUser: true,
+      boundary: u.permissionsBoundary,
     })),
     ...env.roles.map((r) => ({
       arn: r.arn,
       via: trustedAccounts(r.trust).map((a) => `trusts ${a}`),
       policies: r.policies,
       isUser: false,
+      boundary: r.permissionsBoundary,
     })),
   ];
   return {

@@ -185,6 +185,9 @@ function policyText(policy: PolicyJson): string {
   return text;
 }
 
+/** The layers simulator.ts names that are guardrails, not the principal's own policies or the resource's. */
+const GUARDRAIL = /^(scp:|rcp:|service control policies|permissions boundary)/;
+
 /** Context every request carries (AccessAnalysis.evaluate), apart from aws:username, which names the principal. */
 const CONSTANT_CONTEXT = ['aws:securetransport'];
 
@@ -206,6 +209,14 @@ export class Decisions {
 
   /** The contexts in which the request is allowed, over every variant its applicable conditions make meaningful. */
   async allowedWhen(cell: CellRequest): Promise<AllowedWhen> {
+    return (await this.decideCell(cell)).when;
+  }
+
+  /**
+   * allowedWhen, and for a request the principal's own policies would allow but a guardrail denies in some context,
+   * which guardrail (`scp:<name>`, `rcp:<name>`, `service control policies`, `permissions boundary`).
+   */
+  async decideCell(cell: CellRequest): Promise<{ readonly when: AllowedWhen; readonly deniedBy?: string }> {
     const { action, resource } = cell;
     const identity = statementsThatMayApply(
       cell.policies.map((p) => p.document),
@@ -219,7 +230,7 @@ export class Decisions {
     const guardrailStatements = statementsThatMayApply(guardrails, action, resource);
     if (identity.length === 0 && !mayAllow(resourceStatements, cell.principal)) {
       this.stats.skippedByPrefilter++;
-      return [];
+      return { when: [] };
     }
     const dimensions = dimensionsOf(
       [...identity, ...resourceStatements, ...guardrailStatements].map((s) => s.prepared.statement),
@@ -232,17 +243,23 @@ export class Decisions {
     // A guardrail's condition may name who asks too (an SCP exempting a break-glass role).
     const personal = [...identity, ...guardrailStatements].some((s) => s.prepared.personal);
     const allowed: boolean[] = [];
-    for (const variant of variants) {
-      const request: AccessRequest = {
-        principal: cell.principal,
-        action,
-        resource,
-        context: requestContext(variant),
-      };
+    const requests = variants.map((variant): AccessRequest => ({
+      principal: cell.principal,
+      action,
+      resource,
+      context: requestContext(variant),
+    }));
+    for (const request of requests) {
       const decision = await this.decide(request, cell, { reduced, personal }, target.policy, variants.length === 1);
       allowed.push(decision === 'Allowed');
     }
-    return reduceAllowed(dimensions, allowed);
+    const when = reduceAllowed(dimensions, allowed);
+    const denied = requests.find((_, i) => !allowed[i]);
+    if (denied === undefined || guardrailStatements.length === 0 || identity.length === 0) return { when };
+    // Which layer decided: one checked simulation, only for cells a guardrail could have denied.
+    this.stats.simulations++;
+    const { decidedBy } = await this.analysis.evaluate(denied, cell.policies);
+    return { when, ...(decidedBy !== undefined && GUARDRAIL.test(decidedBy) ? { deniedBy: decidedBy } : {}) };
   }
 
   private async decide(

@@ -38,6 +38,8 @@ export interface IntentMismatch {
   readonly action: string;
   /** The contexts the plan allows the cell in (unintended) or the context the config means (missing). */
   readonly contexts: readonly ContextCondition[];
+  /** For a missing cell, the guardrail that denies it, when one does. */
+  readonly deniedBy?: string;
 }
 
 const inScope = (grant: IntendedGrant, pipeline: string | undefined) =>
@@ -202,8 +204,16 @@ export function checkIntent(
         const meant = intendedCell(meantFor, cell, catalog);
         const wider = unintendedContexts(allowed, meant);
         if (wider.length > 0) found.push({ kind: 'unintended', resource: cell.key, action, contexts: wider });
-        if (entry && !allowsMeant(allowed, meant) && typeof meant === 'object')
-          found.push({ kind: 'missing', resource: cell.key, action, contexts: [meant.context] });
+        if (entry && !allowsMeant(allowed, meant) && typeof meant === 'object') {
+          const deniedBy = entry.deniedByGuardrail?.[cell.key]?.[action];
+          found.push({
+            kind: 'missing',
+            resource: cell.key,
+            action,
+            contexts: [meant.context],
+            ...(deniedBy ? { deniedBy } : {}),
+          });
+        }
       }
       compared.set(signature, found);
     }

@@ -27,7 +27,12 @@ function grouped(list: readonly IntentMismatch[]): IntentMismatch[][] {
 }
 
 const cells = (group: readonly IntentMismatch[]) =>
-  group.map((m) => `${m.action} (${m.contexts.map(describeContext).join(', or ')})`).join('; ');
+  group
+    .map(
+      (m) =>
+        `${m.action} (${m.contexts.map(describeContext).join(', or ')}${m.deniedBy ? `; denied by ${m.deniedBy}` : ''})`,
+    )
+    .join('; ');
 
 export const unintendedAccess: Rule = {
   id: RULE_IDS.unintendedAccess,
