@@ -203,6 +203,13 @@ test('GIVEN environments the change does not touch WHEN reported against the bas
   expect(summary).toMatch(/^3 environments \(\d unchanged\);/m);
 });
 
+test('GIVEN an environment the base had and the head does not WHEN reported THEN it is one line saying so', async () => {
+  const head: ReportSide = { result: await analyzeExample([], ['dev', 'prod']), planText: new Map() };
+  const summary = renderSummary(head, await baseSide());
+  expect(summary).toContain('`staging`: no longer in the config (the base had it).');
+  expect(summary).not.toContain('## staging');
+});
+
 test('the written report has per environment: the labelled counts, statement changes, access changes, findings, the raw plan folded', () => {
   const summary = readFileSync(join(fixturePlansDir('example'), 'SUMMARY.md'), 'utf8');
   const prod = prodSection(summary);
