@@ -6,12 +6,12 @@
  * changed is one line.
  */
 import { changeKind, countChanges, type PlanView } from '../plan/plan-json';
-import { accessChanges, describeChangeContext } from './access-diff';
+import { accessChanges, describeChangeContext, type AccessChange } from './access-diff';
 import type { AnalysisResult } from './analyze';
 import { describeContext, type AllowedWhen, type EnvironmentAccess } from './environment-access';
 import { describeAttributeChange, describePlanDiff, isEmptyPlanDiff, planDiff, type PlanDiff } from './plan-diff';
 import type { Finding } from './rules';
-import { statementChanges } from './statement-changes';
+import { statementChanges, type StatementRow } from './statement-changes';
 
 export interface ReportSide {
   readonly result: AnalysisResult;
@@ -39,18 +39,17 @@ function findingsTable(findings: readonly Finding[], suppressed: AnalysisResult[
  * replacements a reviewer must not miss, and Terraform's own counts, labelled: against empty state, they say what a
  * first deploy creates, never what the change does.
  */
-function planSection(plan: PlanView | undefined, base: PlanView | undefined, hasBase: boolean): string[] {
+function planSection(plan: PlanView | undefined, diff: PlanDiff | undefined): string[] {
   if (!plan) return ['_Not planned in this run._'];
   const counts = countChanges(plan.plan);
   const terraform = `${counts.create} to create, ${counts.update} to update, ${counts.replace} to replace, ${counts.delete} to delete`;
-  if (!hasBase)
+  if (!diff)
     return [
       `**Terraform against empty state** (what a first deploy creates; no base given, so this is the only comparison): ${terraform}.`,
       ...deletions(plan, undefined),
     ];
-  const diff = planDiff(base, plan);
   const lines = [`**Against the base:** ${describePlanDiff(diff)}.`];
-  if (!isEmptyPlanDiff(diff)) lines.push('', ...diffList(diff));
+  if (diff.added.length + diff.changed.length > 0) lines.push('', ...diffList(diff));
   lines.push(
     ...deletions(plan, diff),
     '',
@@ -59,11 +58,11 @@ function planSection(plan: PlanView | undefined, base: PlanView | undefined, has
   return lines;
 }
 
+/** Added and changed addresses; the removed ones are in the deletions warning below. */
 function diffList(diff: PlanDiff): string[] {
   const addresses = (list: readonly string[]) => list.map((a) => `\`${a}\``).join(', ');
   return [
     ...(diff.added.length > 0 ? [`- added: ${addresses(diff.added)}`] : []),
-    ...(diff.removed.length > 0 ? [`- removed: ${addresses(diff.removed)}`] : []),
     ...diff.changed.map((c) => `- changed: \`${c.address}\`: ${c.attributes.map(describeAttributeChange).join(', ')}`),
   ];
 }
@@ -92,7 +91,7 @@ function rawPlan(text: string | undefined): string[] {
   return ['', '<details><summary>Terraform plan</summary>', '', '```text', shown.trimEnd(), '```', '', '</details>'];
 }
 
-function statementSection(rows: ReturnType<typeof statementChanges>): string[] {
+function statementSection(rows: readonly StatementRow[]): string[] {
   if (rows.length === 0) return ['None.'];
   const lines = ['| | resource | effect | action | principal | condition |', '| --- | --- | --- | --- | --- | --- |'];
   for (const r of rows)
@@ -102,7 +101,7 @@ function statementSection(rows: ReturnType<typeof statementChanges>): string[] {
   return lines;
 }
 
-function accessSection(rows: ReturnType<typeof accessChanges>): string[] {
+function accessSection(rows: readonly AccessChange[]): string[] {
   if (rows.length === 0) return ['No change in who can do what.'];
   const lines = ['| | principal | resource | actions | context |', '| --- | --- | --- | --- | --- |'];
   for (const r of rows)
@@ -112,32 +111,36 @@ function accessSection(rows: ReturnType<typeof accessChanges>): string[] {
   return lines;
 }
 
-export function renderSummary(head: ReportSide, base?: ReportSide): string {
-  const sections: string[][] = [];
-  const unchanged: string[] = [];
-  for (const access of head.result.access) {
-    const name = access.environment;
-    const env = head.result.analysis.environments.find((e) => e.name === name);
-    const baseEnv = base?.result.analysis.environments.find((e) => e.name === name);
-    const baseAccess = base?.result.access.find((a) => a.environment === name);
-    const findings = head.result.findings.filter((f) => f.environment === name || f.environment === '*');
-    const suppressed = head.result.suppressed.filter((f) => f.environment === name);
-    const statements = statementChanges(baseEnv, env);
-    const changes = accessChanges(baseAccess, access);
-    const samePlan =
-      base !== undefined &&
-      env?.plan !== undefined &&
-      baseEnv !== undefined &&
-      isEmptyPlanDiff(planDiff(baseEnv.plan, env.plan));
-    if (samePlan && statements.length === 0 && changes.length === 0 && findings.length + suppressed.length === 0) {
-      unchanged.push(name);
-      sections.push([`\`${name}\`: no change (plan identical to the base's, no access change, no findings).`]);
-      continue;
-    }
-    sections.push([
+/** One environment: one line when the base planned it alike, with no access change and no findings; else in full. */
+function environmentSection(
+  access: EnvironmentAccess,
+  head: ReportSide,
+  base: ReportSide | undefined,
+): { readonly unchanged: boolean; readonly lines: string[] } {
+  const name = access.environment;
+  const env = head.result.analysis.environments.find((e) => e.name === name);
+  const baseEnv = base?.result.analysis.environments.find((e) => e.name === name);
+  const findings = head.result.findings.filter((f) => f.environment === name || f.environment === '*');
+  const suppressed = head.result.suppressed.filter((f) => f.environment === name);
+  const statements = statementChanges(baseEnv, env);
+  const changes = accessChanges(
+    base?.result.access.find((a) => a.environment === name),
+    access,
+  );
+  // With a base: against its plan of the environment (none when it lacks the environment: everything is added).
+  const diff = base && env ? planDiff(baseEnv?.plan, env.plan) : undefined;
+  const samePlan = diff !== undefined && baseEnv !== undefined && isEmptyPlanDiff(diff);
+  if (samePlan && statements.length + changes.length + findings.length + suppressed.length === 0)
+    return {
+      unchanged: true,
+      lines: [`\`${name}\`: no change (plan identical to the base's, no access change, no findings).`],
+    };
+  return {
+    unchanged: false,
+    lines: [
       `## ${name} (${access.accountId}, ${access.region})`,
       '',
-      ...planSection(env?.plan, baseEnv?.plan, base !== undefined),
+      ...planSection(env?.plan, diff),
       '',
       '### IAM statement changes',
       '',
@@ -151,20 +154,26 @@ export function renderSummary(head: ReportSide, base?: ReportSide): string {
       '',
       ...findingsTable(findings, suppressed),
       ...rawPlan(head.planText.get(name)),
-    ]);
-  }
+    ],
+  };
+}
+
+export function renderSummary(head: ReportSide, base?: ReportSide): string {
+  const sections = head.result.access.map((access) => environmentSection(access, head, base));
   const gone = (base?.result.access ?? []).filter(
     (b) => !head.result.access.some((a) => a.environment === b.environment),
   );
-  for (const b of gone) sections.push([`\`${b.environment}\`: no longer in the config (the base had it).`]);
-
   const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   const errors = head.result.findings.filter((f) => f.severity === 'error').length;
-  const environments = head.result.access.length;
-  const intro = [
-    `${count(environments, 'environment')}${base ? ` (${unchanged.length} unchanged)` : ''}; ${count(errors, 'error')}, ${count(head.result.findings.length - errors, 'warning')}; changes ${base ? 'against the base branch' : 'against nothing (no base given): everything shows as added'}.`,
-  ];
-  return `${['# codepipeline-access review', '', ...intro, ...sections.flatMap((section) => ['', ...section])].join('\n')}\n`;
+  const unchanged = base ? ` (${sections.filter((s) => s.unchanged).length} unchanged)` : '';
+  const against = base ? 'against the base branch' : 'against nothing (no base given): everything shows as added';
+  return `${[
+    '# codepipeline-access review',
+    '',
+    `${count(sections.length, 'environment')}${unchanged}; ${count(errors, 'error')}, ${count(head.result.findings.length - errors, 'warning')}; changes ${against}.`,
+    ...sections.flatMap((section) => ['', ...section.lines]),
+    ...gone.flatMap((b) => ['', `\`${b.environment}\`: no longer in the config (the base had it).`]),
+  ].join('\n')}\n`;
 }
 
 /** `never`, `always`, or `only with ... , or ...`. */

@@ -185,9 +185,6 @@ test("GIVEN a deletion WHEN compared THEN the headline shows it removed, above T
   expect(headline).toBeGreaterThan(0);
   expect(terraform).toBeGreaterThan(headline);
   expect(prod).not.toContain('**Plan:**');
-  expect(prod).toContain(
-    '- removed: `aws_iam_user.sam`, `aws_iam_user_group_membership.sam`, `aws_iam_user_login_profile.sam`',
-  );
   expect(prod).toContain('> [!WARNING]');
   expect(prod).toContain('> - `aws_iam_user_login_profile.jin` will be replaced');
   expect(prod).toContain('> - `aws_iam_user.sam` is no longer in the configuration (deleted on deploy)');
