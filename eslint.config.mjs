@@ -14,6 +14,24 @@ export default tseslint.config(
     },
   },
   {
+    // Layers: config knows nothing of the model (src/model/load-model.ts joins the two), so data flows one way.
+    files: ['src/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)model(/|$)',
+              message:
+                'src/config must not import src/model: config is checked on its own; src/model/load-model.ts joins the two',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
       globals: {

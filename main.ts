@@ -5,7 +5,7 @@
  */
 import { commandName, defineCommand, runCli } from './src/cli/command-line';
 import { ACCESS_CONFIG, CDKTF_OUTDIR, envValue, LOCK_WAIT_SECONDS, SYNTH_HCL_OUTPUT } from './src/cli/environment';
-import { loadAccessConfig } from './src/config/load';
+import { loadAccessConfig } from './src/model/load-model';
 import { printWarnings } from './src/config/problems';
 import { withDirectoryLocks } from './src/synth/dir-lock';
 import { synthesizeStaged } from './src/synth/synthesize';

@@ -177,8 +177,15 @@ export class EnvironmentStack extends TerraformStack {
           arn: arns.stage(env, p.name, stage.name),
           approval_actions: stage.approvals.map((action) => arns.action(env, p.name, stage.name, action)),
         })),
+        webhooks: p.webhooks.map((name) => ({ name, arn: arns.webhook(env, name) })),
+        service_roles: p.serviceRoleArn === undefined ? [] : [p.serviceRoleArn],
       })),
-      description: 'The pipelines, stages and approval actions access is granted on (declared in the config)',
+      description:
+        'The pipelines, stages, approval actions and webhooks access is granted on, and the service roles admins may pass (declared in the config)',
+    });
+    new TerraformOutput(this, 'action_types', {
+      value: env.actionTypes.map((t) => arns.actionType(env, t)),
+      description: 'The custom action types access is granted on (declared in the config)',
     });
   }
 

@@ -185,21 +185,32 @@ export function checkIntent(
   };
   const reported = (action: string) => action.replace(/^codepipeline:/, '');
 
+  // People with the same cells and the same grants differ in nothing checked here: each pair is compared once.
+  const compared = new Map<string, Omit<IntentMismatch, 'principal'>[]>();
   const principalKeys = [...new Set([...Object.keys(access.principals), ...Object.keys(intent.principals)])].sort();
   for (const key of principalKeys) {
     const entry = access.principals[key];
     const meantFor = intent.principals[key];
-    for (const cell of targets) {
-      if ((cell.target.kind === 'own-user' || cell.target.kind === 'other-user') && !key.startsWith('user/')) continue;
-      const action = reported(cell.action);
-      const allowed: AllowedWhen = entry?.allowed[cell.key]?.includes(action)
-        ? [{}]
-        : (entry?.conditional?.[cell.key]?.[action] ?? []);
-      const meant = intendedCell(meantFor, cell, catalog);
-      report('unintended', key, cell.key, action, unintendedContexts(allowed, meant));
-      if (entry && !allowsMeant(allowed, meant) && typeof meant === 'object')
-        report('missing', key, cell.key, action, [meant.context]);
+    const isUser = key.startsWith('user/');
+    const signature = JSON.stringify([isUser, entry?.allowed, entry?.conditional, meantFor]);
+    let found = compared.get(signature);
+    if (!found) {
+      found = [];
+      for (const cell of targets) {
+        if ((cell.target.kind === 'own-user' || cell.target.kind === 'other-user') && !isUser) continue;
+        const action = reported(cell.action);
+        const allowed: AllowedWhen = entry?.allowed[cell.key]?.includes(action)
+          ? [{}]
+          : (entry?.conditional?.[cell.key]?.[action] ?? []);
+        const meant = intendedCell(meantFor, cell, catalog);
+        const wider = unintendedContexts(allowed, meant);
+        if (wider.length > 0) found.push({ kind: 'unintended', resource: cell.key, action, contexts: wider });
+        if (entry && !allowsMeant(allowed, meant) && typeof meant === 'object')
+          found.push({ kind: 'missing', resource: cell.key, action, contexts: [meant.context] });
+      }
+      compared.set(signature, found);
     }
+    for (const m of found) mismatches.push({ ...m, principal: key });
   }
 
   for (const [role, byPrincipal] of Object.entries(access.assumeRole)) {

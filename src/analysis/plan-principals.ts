@@ -79,6 +79,10 @@ export interface PipelineInventoryEntry {
     readonly arn: string;
     readonly approval_actions: readonly string[];
   }[];
+  /** The pipeline's declared webhooks. @default - none (a plan made before webhooks were declared) */
+  readonly webhooks?: readonly { readonly name: string; readonly arn: string }[];
+  /** The pipeline's declared service role ARNs, what its admins may pass. @default - none */
+  readonly service_roles?: readonly string[];
 }
 
 export interface PlannedEnvironment {
@@ -101,6 +105,11 @@ function outputValue(plan: PlanView, name: string): unknown {
   const outputs = (plan.plan as unknown as { planned_values?: { outputs?: Record<string, { value?: unknown }> } })
     .planned_values?.outputs;
   return outputs?.[name]?.value;
+}
+
+/** The custom action types the stack declares (ARNs, the `action_types` output); none in older plans. */
+export function readActionTypes(plan: PlanView): string[] {
+  return (outputValue(plan, 'action_types') as string[] | undefined) ?? [];
 }
 
 export function parsePolicyText(text: unknown): PolicyJson {

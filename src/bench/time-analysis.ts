@@ -1,5 +1,6 @@
 /**
- * One timed analysis of one environment (read principals, matrix, rules, report), shared by both benchmarks.
+ * One timed analysis of one environment (read principals, matrix, rules with the config's intent check, report),
+ * shared by both benchmarks.
  * With `sample`, only the first users are analysed and the time is scaled to all of them: the cost without
  * de-duplication is per principal.
  */
@@ -9,6 +10,7 @@ import type { PlanFile } from '../analysis/plan-files';
 import { renderSummary } from '../analysis/report';
 import { runRules } from '../analysis/rules';
 import { loadActionCatalog } from '../iam/action-catalog';
+import type { AccessIntent } from '../model/intent';
 
 export interface AnalysisTiming {
   readonly readSeconds: number;
@@ -28,7 +30,7 @@ export interface AnalysisTiming {
 export async function timeAnalysis(
   files: readonly PlanFile[],
   envName: string,
-  options: { readonly dedupe: boolean; readonly sample?: number },
+  options: { readonly dedupe: boolean; readonly sample?: number; readonly intent?: AccessIntent },
 ): Promise<AnalysisTiming> {
   const catalog = await loadActionCatalog(); // loaded once per process; not part of the figure
   const lap = (() => {
@@ -48,7 +50,8 @@ export async function timeAnalysis(
   const statistics = emptyStatistics();
   const access = await environmentAccess(analysis, env, catalog, { dedupe: options.dedupe }, statistics);
   const matrixSeconds = lap();
-  const findings = await runRules({ analysis, env, access, catalog });
+  const intent = options.intent?.environments.find((e) => e.environment === envName);
+  const findings = await runRules({ analysis, env, access, catalog, intent });
   const rulesSeconds = lap();
   renderSummary({
     result: { analysis, access: [access], findings, suppressed: [], statistics },

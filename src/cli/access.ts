@@ -10,7 +10,7 @@ import { analyzePlans } from '../analysis/analyze';
 import { ANALYSIS_CACHE_DIR, DecisionCache } from '../analysis/decision-cache';
 import { readPlanFiles } from '../analysis/plan-files';
 import { renderAccessMatrix } from '../analysis/report';
-import { loadAccessConfig, type LoadedConfig } from '../config/load';
+import { loadAccessConfig, type LoadedConfig } from '../model/load-model';
 import { printWarnings } from '../config/problems';
 import { accessIntent } from '../model/intent';
 import { NOT_PLANNED, stalePlans, type StalePlan } from '../plan/plan-source';

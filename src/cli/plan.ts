@@ -25,7 +25,7 @@ import {
   type PlanFile,
 } from '../analysis/plan-files';
 import { renderSummary, type ReportSide } from '../analysis/report';
-import { loadAccessConfig, loadAccessConfigText, type LoadedConfig } from '../config/load';
+import { loadAccessConfig, loadAccessConfigText, type LoadedConfig } from '../model/load-model';
 import { ConfigError, oneOf, printWarnings } from '../config/problems';
 import { accessIntent } from '../model/intent';
 import type { EnvironmentPlan } from '../plan/plan-environment';

@@ -1,33 +1,22 @@
 /**
- * Loading the access config: parse, schema, references, resolution, AWS limits. Every phase that can run
- * runs, and all problems come back in one ConfigError; a model is returned only when there are none.
+ * Checking the access config on its own: schema, references between entries, token markers. Config knows nothing
+ * of the model: src/model/load-model.ts runs these checks, then resolution and the AWS limits, and reports every
+ * problem of every phase in one ConfigError.
  */
 import type { z } from 'zod';
-import { loadActionCatalog, type ActionCatalog } from '../iam/action-catalog';
-import { checkAwsLimits } from '../model/limits';
-import { resolveAccessModel } from '../model/resolve';
-import type { AccessModel } from '../model/types';
-import { ConfigError, problem, type ConfigPath, type ConfigProblem } from './problems';
+import type { ActionCatalog } from '../iam/action-catalog';
+import { problem, type ConfigPath, type ConfigProblem } from './problems';
 import { checkReferences, type PartialConfig } from './references';
 import { SECTION_NAMES, sectionSchemas, type AccessConfig } from './schema';
-import { parseConfigSource, readConfigSource, valueAt, type ConfigSource } from './source';
+import { valueAt, type ConfigSource } from './source';
 import { tokenMarkerProblems } from './token-markers';
 import { allowedKeysAt, unknownKeyProblems } from './unknown-keys';
-import { configWarnings } from './warnings';
 
 export const DEFAULT_CONFIG_FILE = 'config/access.yaml';
 
 /** `ACCESS_CONFIG` selects another file. */
 export function configFileFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env.ACCESS_CONFIG && env.ACCESS_CONFIG.length > 0 ? env.ACCESS_CONFIG : DEFAULT_CONFIG_FILE;
-}
-
-export interface LoadedConfig {
-  readonly file: string;
-  readonly config: AccessConfig;
-  readonly model: AccessModel;
-  /** Located notes on a usable config (`file:line:col path: message`), e.g. a person in no team; printed, never fatal. */
-  readonly warnings: readonly string[];
 }
 
 /** Whether a union member's issues say the value is not of that member's type at all. */
@@ -99,38 +88,21 @@ function checkSections(data: unknown): { sections: PartialConfig; problems: Conf
   return { sections: sections as PartialConfig, problems };
 }
 
+/** What the config's own checks found. */
+export interface CheckedConfig {
+  /** Every section, when all passed the schema: what resolution may run on. @default - some section failed */
+  readonly config?: AccessConfig;
+  /** Schema, token-marker and reference problems, in that order. */
+  readonly problems: readonly ConfigProblem[];
+}
+
 function isComplete(sections: PartialConfig): sections is AccessConfig {
   return SECTION_NAMES.every((name) => sections[name] !== undefined);
 }
 
-/** Validates parsed config data; throws ConfigError listing every problem. */
-export function buildAccessModel(source: ConfigSource, catalog: ActionCatalog): LoadedConfig {
+/** Runs every check of the config on its own (no resolution); a section's problems never hide another's. */
+export function checkConfig(source: ConfigSource, catalog: ActionCatalog): CheckedConfig {
   const { sections, problems } = checkSections(source.data);
   problems.push(...tokenMarkerProblems(source.data), ...checkReferences(sections, catalog));
-  if (isComplete(sections)) {
-    const found = problems.length;
-    try {
-      const { model, problems: resolutionProblems } = resolveAccessModel(sections, catalog);
-      problems.push(...resolutionProblems);
-      // Limits are measured on a model without skipped entries only; otherwise counts and sizes would be wrong.
-      if (problems.length === 0) problems.push(...checkAwsLimits(model));
-      if (problems.length === 0) {
-        return { file: source.file, config: sections, model, warnings: configWarnings(sections).map(source.describe) };
-      }
-    } catch (error) {
-      // Resolution skips what the checks above flagged; should it still trip over flagged data, those problems
-      // are the answer. With none found, the error is a bug and surfaces as one.
-      if (found === 0) throw error;
-    }
-  }
-  throw new ConfigError(source.file, problems.map(source.describe));
-}
-
-export async function loadAccessConfig(file: string): Promise<LoadedConfig> {
-  return buildAccessModel(readConfigSource(file), await loadActionCatalog());
-}
-
-/** For tests and tools that hold the config text in memory. */
-export async function loadAccessConfigText(file: string, text: string): Promise<LoadedConfig> {
-  return buildAccessModel(parseConfigSource(file, text), await loadActionCatalog());
+  return { config: isComplete(sections) ? sections : undefined, problems };
 }

@@ -80,6 +80,22 @@ function checkEnvironments({ environments }: PartialConfig): ConfigProblem[] {
         ),
       );
     });
+    // Webhook names are unique per account and region, whichever pipeline they trigger.
+    const webhooks = env.pipelines.flatMap((pipeline, p) => pipeline.webhooks.map((name, w) => ({ name, p, w })));
+    problems.push(
+      ...duplicates(
+        webhooks,
+        (hook) => hook.name,
+        (i) => at('pipelines', webhooks[i].p, 'webhooks', webhooks[i].w),
+        'webhook name',
+      ),
+      ...duplicates(
+        env.actionTypes,
+        (t) => `${t.owner}/${t.category}/${t.provider}/${t.version}`,
+        (i) => at('actionTypes', i),
+        'action type',
+      ),
+    );
     problems.push(
       ...duplicates(
         env.artifactBuckets,

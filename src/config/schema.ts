@@ -83,10 +83,37 @@ const stage = z.strictObject({
   approvals: z.array(pipelineName).default([]),
 });
 
+/** CodePipeline webhook names: 1-100 of [A-Za-z0-9.@_-] (PutWebhook API, WebhookDefinition.name). */
+const webhookName = z.string().regex(/^[A-Za-z0-9.@_-]{1,100}$/, {
+  message: 'webhook name must be 1-100 characters of letters, digits and . @ _ - (the name given to PutWebhook)',
+});
+
 const pipeline = z.strictObject({
   name: pipelineName,
   tags: tags.default({}),
   stages: z.array(stage).default([]),
+  /** CodePipeline webhooks of this pipeline (PutWebhook names); @default - none: webhook actions cannot be granted on it */
+  webhooks: z.array(webhookName).default([]),
+  /**
+   * The pipeline's service role, a role of the environment's own account; admins may pass only declared service
+   * roles. @default - none: an admin of this pipeline cannot create or update it (no iam:PassRole)
+   */
+  serviceRoleArn: roleArn.optional(),
+});
+
+/** CreateCustomActionType: the action type's id (the owner of a custom action type is always Custom). */
+export const ACTION_CATEGORIES = ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval'] as const;
+const actionType = z.strictObject({
+  owner: z
+    .literal('Custom', { error: 'owner must be "Custom": CreateCustomActionType creates Custom action types only' })
+    .default('Custom'),
+  category: z.enum(ACTION_CATEGORIES, { error: `category must be one of ${ACTION_CATEGORIES.join(', ')}` }),
+  provider: z.string().regex(/^[0-9A-Za-z_-]{1,35}$/, {
+    message: 'provider must be 1-35 characters of letters, digits, "_" and "-" (CreateCustomActionType)',
+  }),
+  version: z.string().regex(/^[0-9A-Za-z_-]{1,9}$/, {
+    message: 'version must be 1-9 characters of letters, digits, "_" and "-", quoted (CreateCustomActionType)',
+  }),
 });
 
 const artifactBucket = z.strictObject({
@@ -211,6 +238,8 @@ const environment = z.strictObject({
   backend: backend.default({ type: 'local' }),
   defaultTags: tags.default({}),
   pipelines: z.array(pipeline).default([]),
+  /** Custom action types of this account and region; @default - none: action-type actions cannot be granted here */
+  actionTypes: z.array(actionType).default([]),
   artifactBuckets: z.array(artifactBucket).default([]),
   passwordPolicy: passwordPolicy.default(passwordPolicy.parse({})),
   crossAccountRoles: z.array(crossAccountRole).default([]),
@@ -295,6 +324,7 @@ export const SECTION_NAMES = Object.keys(sectionSchemas) as SectionName[];
 export type AccessConfig = { readonly [K in SectionName]: z.output<(typeof sectionSchemas)[K]> };
 export type EnvironmentConfig = AccessConfig['environments'][number];
 export type PipelineConfig = EnvironmentConfig['pipelines'][number];
+export type ActionTypeConfig = EnvironmentConfig['actionTypes'][number];
 export type ArtifactBucketConfig = EnvironmentConfig['artifactBuckets'][number];
 export type PasswordPolicyConfig = EnvironmentConfig['passwordPolicy'];
 export type BackendConfig = EnvironmentConfig['backend'];

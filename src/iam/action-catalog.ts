@@ -10,12 +10,25 @@ export const SERVICE = 'codepipeline';
 /** Resource types of CodePipeline; `wildcard` marks actions that only accept `Resource: "*"`. */
 export type CodePipelineResourceType = 'pipeline' | 'stage' | 'action' | 'actiontype' | 'webhook' | 'wildcard';
 
+/** A resource type an action takes, as the service reference lists it. */
+export interface CatalogResourceType {
+  readonly name: Exclude<CodePipelineResourceType, 'wildcard'>;
+  /** Required: a request names a resource of this type (PutWebhook names its pipeline AND its webhook). */
+  readonly required: boolean;
+}
+
 export interface CatalogAction {
   /** `codepipeline:GetPipeline`, spelled as in the service reference. */
   readonly action: string;
   readonly accessLevel: string;
   /** The resource type a policy should scope this action to: the required one, else `pipeline` if optional. */
   readonly resourceType: CodePipelineResourceType;
+  /**
+   * Every resource type of the service reference, in its order: the required ones all apply to one request; when
+   * none is required (TagResource on a pipeline, a webhook or an action type), any one of them does. Empty for a
+   * wildcard-only action.
+   */
+  readonly resourceTypes: readonly CatalogResourceType[];
 }
 
 export class ActionCatalog {
@@ -40,6 +53,11 @@ export class ActionCatalog {
     );
   }
 
+  /** Actions that take more than one resource type (PutWebhook, the tagging actions). */
+  multiResource(): CatalogAction[] {
+    return this.actions.filter((a) => a.resourceTypes.length > 1);
+  }
+
   wildcardOnly(): string[] {
     return this.actions.filter((a) => a.resourceType === 'wildcard').map((a) => a.action);
   }
@@ -62,6 +80,10 @@ export function loadActionCatalog(): Promise<ActionCatalog> {
           action: `${SERVICE}:${details.name}`,
           accessLevel: details.accessLevel,
           resourceType: (required?.name ?? 'wildcard') as CodePipelineResourceType,
+          resourceTypes: details.resourceTypes.map((r) => ({
+            name: r.name as CatalogResourceType['name'],
+            required: r.required,
+          })),
         };
       }),
     );

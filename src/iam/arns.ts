@@ -13,6 +13,14 @@ export interface AccountRegion {
   readonly region: string;
 }
 
+/** A CodePipeline action type's id: `Custom/Build/MyTool/1`. */
+export interface ActionTypeId {
+  readonly owner: string;
+  readonly category: string;
+  readonly provider: string;
+  readonly version: string;
+}
+
 function codepipelinePrefix(env: AccountRegion): string {
   return `arn:${partitionOf(env.region)}:codepipeline:${env.region}:${env.accountId}`;
 }
@@ -28,6 +36,9 @@ export const arns = {
   allCodePipeline: (env: AccountRegion) => `${codepipelinePrefix(env)}:*`,
   actionTypes: (env: AccountRegion) => `${codepipelinePrefix(env)}:actiontype:*`,
   webhooks: (env: AccountRegion) => `${codepipelinePrefix(env)}:webhook:*`,
+  webhook: (env: AccountRegion, name: string) => `${codepipelinePrefix(env)}:webhook:${name}`,
+  actionType: (env: AccountRegion, id: ActionTypeId) =>
+    `${codepipelinePrefix(env)}:actiontype:${id.owner}/${id.category}/${id.provider}/${id.version}`,
   iamUser: (env: AccountRegion, user: string) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:user/${user}`,
   iamRole: (env: AccountRegion, role: string) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:role/${role}`,
   iamAllRoles: (env: AccountRegion) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:role/*`,

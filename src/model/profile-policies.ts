@@ -5,8 +5,15 @@
  * `<pipeline>/*` (a pipeline ARN alone does not cover its stages), approval on the exact action ARNs, and
  * wildcard-only actions on `*`. A scope of "all" uses the account's `codepipeline:<region>:<account>:*`,
  * which also covers pipelines created later.
+ *
+ * Webhooks and custom action types are never widened to the account: they come from the config's declarations
+ * (pipelines[].webhooks, actionTypes), and resolve.ts refuses a grant whose actions need some when none are
+ * declared in its scope (undeclaredResources). An action that requires several resource types gets all of them
+ * (PutWebhook: the pipelines and their webhooks); one whose resource types are all optional (the tagging actions)
+ * gets every declared one. Those two kinds of action get the declared pipeline ARNs even in a scope of "all": the
+ * account-wide `...:*` would match every webhook and action type of the account as well.
  */
-import type { ActionCatalog, CodePipelineResourceType } from '../iam/action-catalog';
+import type { ActionCatalog, CatalogAction, CatalogResourceType } from '../iam/action-catalog';
 import { arns, type AccountRegion } from '../iam/arns';
 import type { PolicyStatement } from '../iam/policy-document';
 import type { ProfileKind } from '../config/schema';
@@ -48,6 +55,14 @@ export interface ResolvedScope {
   readonly pipelines: 'all' | readonly string[];
   /** For approvers: the approval actions they may approve. */
   readonly approvals: readonly ApprovalActionRef[];
+  /** The declared pipelines in scope (every declared one for `all`): what multi-resource actions name. */
+  readonly declaredPipelines: readonly string[];
+  /** ARNs of the webhooks the pipelines in scope declare. */
+  readonly webhooks: readonly string[];
+  /** ARNs of the environment's declared custom action types. */
+  readonly actionTypes: readonly string[];
+  /** The service roles the pipelines in scope declare (role ARNs), what an admin may pass to CodePipeline. */
+  readonly serviceRoles: readonly string[];
 }
 
 function pipelineResources(scope: ResolvedScope): string[] {
@@ -102,68 +117,111 @@ function approverStatements(scope: ResolvedScope): PolicyStatement[] {
 }
 
 function adminStatements(scope: ResolvedScope, catalog: ActionCatalog): PolicyStatement[] {
+  // A scope of "all" is the whole account (webhooks and action types included, those created later too); a
+  // scoped admin gets its pipelines, their stages and their declared webhooks, never another pipeline's.
   const resources =
     scope.pipelines === 'all'
       ? [arns.allCodePipeline(scope.env)]
-      : [...pipelineResources(scope), ...stageResources(scope)];
-  return [
+      : [...pipelineResources(scope), ...stageResources(scope), ...scope.webhooks];
+  const statements: PolicyStatement[] = [
     { sid: 'AdministerPipelines', effect: 'Allow', actions: ['codepipeline:*'], resources },
     { sid: 'WildcardOnlyActions', effect: 'Allow', actions: catalog.wildcardOnly(), resources: ['*'] },
-    {
-      // CreatePipeline/UpdatePipeline pass the pipeline's service role; only to CodePipeline itself.
+  ];
+  // CreatePipeline/UpdatePipeline pass the pipeline's service role: only a declared one, only to CodePipeline.
+  // With none declared there is nothing to pass (resolve.ts warns that the admin cannot create or update).
+  if (scope.serviceRoles.length > 0) {
+    statements.push({
       sid: 'PassRoleToCodePipeline',
       effect: 'Allow',
       actions: ['iam:PassRole'],
-      resources: [arns.iamAllRoles(scope.env)],
+      resources: [...scope.serviceRoles],
       condition: { StringEquals: { 'iam:PassedToService': 'codepipeline.amazonaws.com' } },
-    },
-  ];
+    });
+  }
+  return statements;
 }
 
-const CUSTOM_SIDS: Record<CodePipelineResourceType, string> = {
-  pipeline: 'CustomPipelineActions',
-  stage: 'CustomStageActions',
-  action: 'CustomActionActions',
-  actiontype: 'CustomActionTypeActions',
-  webhook: 'CustomWebhookActions',
-  wildcard: 'CustomWildcardOnlyActions',
+type ResourceTypeName = CatalogResourceType['name'];
+
+const TYPE_LABELS: Record<ResourceTypeName, string> = {
+  pipeline: 'Pipeline',
+  stage: 'Stage',
+  action: 'Action',
+  actiontype: 'ActionType',
+  webhook: 'Webhook',
 };
 
-function customResources(type: CodePipelineResourceType, scope: ResolvedScope): string[] {
+/** The resource types a grant of `entry` names: the required ones, else (all optional) every one. */
+function grantedTypes(entry: CatalogAction): readonly CatalogResourceType[] {
+  const required = entry.resourceTypes.filter((r) => r.required);
+  return required.length > 0 ? required : entry.resourceTypes;
+}
+
+function typeResources(type: ResourceTypeName, scope: ResolvedScope, multi: boolean): string[] {
   switch (type) {
     case 'pipeline':
-      return pipelineResources(scope);
+      // `...:*` would also match every webhook and action type: a multi-resource action names declared pipelines.
+      return multi ? scope.declaredPipelines.map((p) => arns.pipeline(scope.env, p)) : pipelineResources(scope);
     case 'stage':
     case 'action':
       return stageResources(scope);
     case 'actiontype':
-      return [arns.actionTypes(scope.env)];
+      return [...scope.actionTypes];
     case 'webhook':
-      return [arns.webhooks(scope.env)];
-    case 'wildcard':
-      return ['*'];
+      return [...scope.webhooks];
   }
 }
 
-/**
- * Custom actions, grouped by the resource type the service reference gives each one. An action the catalog does
- * not know is left out: the config check reports it (custom-actions.ts), and resolution still runs on such a
- * config to report its own problems in the same run, so it must not stop at one.
- */
-function customStatements(actions: readonly string[], scope: ResolvedScope, catalog: ActionCatalog): PolicyStatement[] {
-  const byType = new Map<CodePipelineResourceType, string[]>();
+/** Resource types an action requires but the scope declares none of: resolve.ts refuses such a grant. */
+export function undeclaredResources(
+  actions: readonly string[],
+  scope: ResolvedScope,
+  catalog: ActionCatalog,
+): { readonly type: ResourceTypeName; readonly actions: readonly string[] }[] {
+  const missing = new Map<ResourceTypeName, string[]>();
   for (const action of actions) {
     const entry = catalog.get(action);
-    if (entry) byType.set(entry.resourceType, [...(byType.get(entry.resourceType) ?? []), entry.action]);
+    if (!entry) continue;
+    const types = grantedTypes(entry);
+    const perType = types.map((t) => typeResources(t.name, scope, entry.resourceTypes.length > 1));
+    // Every required type must be declared; of optional ones (tagging), at least one: a pipeline, say so.
+    const lacking = types[0]?.required
+      ? types.filter((_, t) => perType[t].length === 0)
+      : types.filter((t) => t.name === 'pipeline' && perType.flat().length === 0);
+    for (const type of lacking) missing.set(type.name, [...(missing.get(type.name) ?? []), action]);
   }
-  return [...byType.entries()]
+  return [...missing.entries()].map(([type, typeActions]) => ({ type, actions: typeActions }));
+}
+
+/**
+ * Custom actions, grouped by the resource types the service reference gives each one. An action the catalog does
+ * not know, or one that requires a resource the scope does not declare, is left out: the config checks report it
+ * (custom-actions.ts, undeclaredResources), and resolution still runs on such a config to report its own problems
+ * in the same run, so it must not stop at one.
+ */
+function customStatements(actions: readonly string[], scope: ResolvedScope, catalog: ActionCatalog): PolicyStatement[] {
+  const groups = new Map<string, { sid: string; actions: string[]; resources: string[] }>();
+  for (const action of actions) {
+    const entry = catalog.get(action);
+    if (!entry) continue;
+    const types = grantedTypes(entry);
+    const perType = types.map((t) => typeResources(t.name, scope, entry.resourceTypes.length > 1));
+    const resources = perType.flat();
+    if (types.some((t, i) => t.required && perType[i].length === 0) || (types.length > 0 && resources.length === 0))
+      continue;
+    const anyOf = types.length > 1 && !types[0].required;
+    const key = types.length === 0 ? 'wildcard' : types.map((t) => t.name).join(anyOf ? '|' : '+');
+    const sid =
+      types.length === 0
+        ? 'CustomWildcardOnlyActions'
+        : `Custom${types.map((t) => TYPE_LABELS[t.name]).join(anyOf ? 'Or' : 'And')}Actions`;
+    const group = groups.get(key) ?? { sid, actions: [], resources: types.length === 0 ? ['*'] : resources };
+    group.actions.push(entry.action);
+    groups.set(key, group);
+  }
+  return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([type, typeActions]) => ({
-      sid: CUSTOM_SIDS[type],
-      effect: 'Allow',
-      actions: typeActions,
-      resources: customResources(type, scope),
-    }));
+    .map(([, group]) => ({ sid: group.sid, effect: 'Allow', actions: group.actions, resources: group.resources }));
 }
 
 export function profileStatements(

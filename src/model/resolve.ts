@@ -16,7 +16,7 @@ import type {
   PipelineSelector,
   ProfileConfig,
 } from '../config/schema';
-import { profileStatements, type ApprovalActionRef, type ResolvedScope } from './profile-policies';
+import { profileStatements, undeclaredResources, type ApprovalActionRef, type ResolvedScope } from './profile-policies';
 import type {
   AccessModel,
   BucketPolicyModel,
@@ -31,6 +31,8 @@ import type {
 export interface Resolution {
   readonly model: AccessModel;
   readonly problems: readonly ConfigProblem[];
+  /** Notes on a usable config that only show once resolved (an admin with no service role to pass). */
+  readonly warnings: readonly ConfigProblem[];
 }
 
 function managedPolicy(
@@ -53,7 +55,10 @@ export interface ScopeRequest {
   readonly at: ConfigPath;
 }
 
-export function resolveScope(request: ScopeRequest, problems: ConfigProblem[]): ResolvedScope {
+/** A resolved scope that still knows its environment's config (name, declared pipelines). */
+type EnvironmentScope = ResolvedScope & { readonly env: EnvironmentConfig };
+
+export function resolveScope(request: ScopeRequest, problems: ConfigProblem[]): EnvironmentScope {
   const { env, selector, kind, at } = request;
   const inEnv = `in environment "${env.name}"`;
   let pipelines: ResolvedScope['pipelines'];
@@ -112,7 +117,77 @@ export function resolveScope(request: ScopeRequest, problems: ConfigProblem[]): 
       );
     }
   }
-  return { env, pipelines, approvals };
+  const inScope = env.pipelines.filter((p) => pipelines === 'all' || pipelines.includes(p.name));
+  return {
+    env,
+    pipelines,
+    approvals,
+    declaredPipelines: inScope.map((p) => p.name),
+    webhooks: inScope.flatMap((p) => p.webhooks.map((name) => arns.webhook(env, name))),
+    actionTypes: env.actionTypes.map((t) => arns.actionType(env, t)),
+    serviceRoles: [...new Set(inScope.flatMap((p) => (p.serviceRoleArn === undefined ? [] : [p.serviceRoleArn])))],
+  };
+}
+
+/** How a problem names a resource type a custom action requires, where it is declared, and what to declare. */
+const UNDECLARED: Partial<Record<string, { what: string; where: (env: string) => string; declare: string }>> = {
+  webhook: {
+    what: 'a webhook',
+    where: (env) => `the granted pipelines in environment "${env}" declare none`,
+    declare: 'their webhooks (pipelines[].webhooks: [<webhook name>])',
+  },
+  pipeline: {
+    what: 'a pipeline',
+    where: (env) => `environment "${env}" declares no pipelines`,
+    declare: 'its pipelines (pipelines: [{ name: <pipeline> }])',
+  },
+  actiontype: {
+    what: 'a custom action type',
+    where: (env) => `environment "${env}" declares none`,
+    declare: 'its custom action types (actionTypes: [{ category, provider, version }])',
+  },
+};
+
+/**
+ * A grant's custom actions that need a webhook or action type its scope does not declare: refused, never widened
+ * to the account's `webhook:*` or `actiontype:*`.
+ */
+function undeclaredProblems(
+  profile: ProfileConfig,
+  scope: EnvironmentScope,
+  catalog: ActionCatalog,
+  at: ConfigPath,
+): ConfigProblem[] {
+  if (profile.kind !== 'custom') return [];
+  return undeclaredResources(profile.actions ?? [], scope, catalog).map(({ type, actions }) => {
+    const words = UNDECLARED[type] ?? { what: `a ${type}`, where: () => 'none is declared', declare: type };
+    return problem(
+      [...at, 'pipelines'],
+      `profile "${profile.name}" grants ${actions.join(', ')}, which ${actions.length === 1 ? 'needs' : 'need'} ${words.what}, but ${words.where(scope.env.name)}; declare ${words.declare} or remove those actions from the profile (they are never widened to every ${type === 'actiontype' ? 'action type' : type} of the account)`,
+    );
+  });
+}
+
+/**
+ * An admin passes the pipeline's service role to create or update it; only declared service roles may be passed.
+ * A located warning for an admin grant whose pipelines (some or all) declare none.
+ */
+function passRoleWarnings(profile: ProfileConfig, scope: EnvironmentScope, at: ConfigPath): ConfigProblem[] {
+  if (profile.kind !== 'admin') return [];
+  const without = scope.declaredPipelines.filter(
+    (name) => scope.env.pipelines.find((p) => p.name === name)?.serviceRoleArn === undefined,
+  );
+  if (without.length === 0 && scope.declaredPipelines.length > 0) return [];
+  const which =
+    without.length > 0
+      ? `pipeline${without.length === 1 ? '' : 's'} ${without.map((n) => `"${n}"`).join(', ')}`
+      : 'pipelines (none are declared)';
+  return [
+    problem(
+      [...at, 'pipelines'],
+      `admin profile "${profile.name}" cannot create or update ${which} in environment "${scope.env.name}" until ${without.length === 1 ? 'its' : 'their'} serviceRoleArn is declared: iam:PassRole is granted only on declared service roles${scope.serviceRoles.length === 0 ? ', so this grant has none' : ''}`,
+    ),
+  ];
 }
 
 class EnvironmentResolver {
@@ -127,7 +202,16 @@ class EnvironmentResolver {
     readonly env: EnvironmentConfig,
     readonly envIndex: number,
     readonly problems: ConfigProblem[],
+    readonly warnings: ConfigProblem[],
   ) {}
+
+  /** A profile's statements for one grant or role, with the problems and warnings only its scope shows. */
+  private scopedStatements(profile: ProfileConfig, request: ScopeRequest): PolicyStatement[] {
+    const scope = resolveScope(request, this.problems);
+    this.problems.push(...undeclaredProblems(profile, scope, this.catalog, request.at));
+    this.warnings.push(...passRoleWarnings(profile, scope, request.at));
+    return profileStatements(profile.kind, scope, this.catalog, profile.actions);
+  }
 
   get accountRegion(): AccountRegion {
     return this.env;
@@ -141,16 +225,19 @@ class EnvironmentResolver {
   grantPolicy(teamName: string, grant: GrantConfig, at: ConfigPath): ManagedPolicyModel[] {
     const profile = this.profile(grant.profile);
     if (!profile) return [];
-    const scope = resolveScope(
-      { env: this.env, selector: grant.pipelines, kind: profile.kind, approvalFilter: grant.approvalActions, at },
-      this.problems,
-    );
+    const statements = this.scopedStatements(profile, {
+      env: this.env,
+      selector: grant.pipelines,
+      kind: profile.kind,
+      approvalFilter: grant.approvalActions,
+      at,
+    });
     return [
       managedPolicy(
         grant.policyName ?? `${teamName}-${profile.name}`,
         `profile:${profile.kind}`,
         profile.description ?? `CodePipeline ${profile.kind} access for team ${teamName} (codepipeline-access)`,
-        profileStatements(profile.kind, scope, this.catalog, profile.actions),
+        statements,
         at,
       ),
     ];
@@ -247,12 +334,11 @@ class EnvironmentResolver {
   }
 
   private rolePolicy(role: CrossAccountRoleConfig, profile: ProfileConfig, at: ConfigPath): ManagedPolicyModel {
-    const scope = resolveScope({ env: this.env, selector: role.pipelines, kind: profile.kind, at }, this.problems);
     return managedPolicy(
       `${role.name}-policy`,
       `profile:${profile.kind}`,
       `CodePipeline ${profile.kind} access for role ${role.name} (codepipeline-access)`,
-      profileStatements(profile.kind, scope, this.catalog, profile.actions),
+      this.scopedStatements(profile, { env: this.env, selector: role.pipelines, kind: profile.kind, at }),
       at,
     );
   }
@@ -294,7 +380,9 @@ class EnvironmentResolver {
         principal: '*',
         actions: ['s3:PutObject'],
         resources: [objectsArn],
-        condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': bucket.kmsKeyArn } },
+        // Not ...IfExists: an SSE-KMS upload without the key id header is encrypted with the account's default
+        // aws/s3 key, which is exactly what the pin is there to refuse.
+        condition: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': bucket.kmsKeyArn } },
       });
     }
     if (bucket.readers.length > 0) {
@@ -322,7 +410,10 @@ class EnvironmentResolver {
  */
 export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog): Resolution {
   const problems: ConfigProblem[] = [];
-  const resolvers = config.environments.map((env, e) => new EnvironmentResolver(config, catalog, env, e, problems));
+  const warnings: ConfigProblem[] = [];
+  const resolvers = config.environments.map(
+    (env, e) => new EnvironmentResolver(config, catalog, env, e, problems, warnings),
+  );
   const resolverOf = (name: string) => resolvers.find((r) => r.env.name === name);
 
   // Teams exist in an environment where someone is a member or a cross-account role trusts them.
@@ -380,8 +471,9 @@ export function resolveAccessModel(config: AccessConfig, catalog: ActionCatalog)
       bucketPolicies: env.artifactBuckets.map((bucket, b) => resolver.bucketPolicy(bucket, b)),
       passwordPolicy: env.passwordPolicy,
       pipelines: env.pipelines,
+      actionTypes: env.actionTypes,
       origin: ['environments', e],
     };
   });
-  return { model: { environments }, problems };
+  return { model: { environments }, problems, warnings };
 }

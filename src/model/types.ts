@@ -6,7 +6,13 @@
 import type { Partition } from '../iam/arns';
 import type { PolicyDocument } from '../iam/policy-document';
 import type { ConfigPath } from '../config/problems';
-import type { BackendConfig, PasswordPolicyConfig, PipelineConfig, ProfileKind } from '../config/schema';
+import type {
+  ActionTypeConfig,
+  BackendConfig,
+  PasswordPolicyConfig,
+  PipelineConfig,
+  ProfileKind,
+} from '../config/schema';
 
 /**
  * Why a policy exists; tagged on the policy (`codepipeline-access:purpose`) so the analysis, which reads only
@@ -83,6 +89,8 @@ export interface EnvironmentModel {
   readonly passwordPolicy: PasswordPolicyConfig;
   /** The pipelines the config declares here (they are not managed, but they are what access is about). */
   readonly pipelines: readonly PipelineConfig[];
+  /** The custom action types the config declares here (not managed: what action-type actions are granted on). */
+  readonly actionTypes: readonly ActionTypeConfig[];
   readonly origin: ConfigPath;
 }
 

@@ -3,7 +3,7 @@ import { App } from 'cdktf';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { LOCAL_STATE_DIR, localStateFile } from '../constructs/backend';
-import { loadAccessConfig, type LoadedConfig } from '../config/load';
+import { loadAccessConfig, type LoadedConfig } from '../model/load-model';
 import { ConfigError, formatPath } from '../config/problems';
 import type { AccessConfig } from '../config/schema';
 import type { AccessModel } from '../model/types';

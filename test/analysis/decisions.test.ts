@@ -5,7 +5,7 @@
 import { AccessAnalysis } from '../../src/analysis/access-analysis';
 import { emptyStatistics, environmentAccess, matrixTargets } from '../../src/analysis/access-matrix';
 import { analyzePlans, type AnalysisResult } from '../../src/analysis/analyze';
-import { loadAccessConfig } from '../../src/config/load';
+import { loadAccessConfig } from '../../src/model/load-model';
 import { loadActionCatalog } from '../../src/iam/action-catalog';
 import { examplePlansWith, PlanEdit } from '../helpers/plan-mutations';
 import { PLAN_FIXTURES, readPlan } from '../helpers/plans';

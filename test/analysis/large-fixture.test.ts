@@ -4,7 +4,7 @@
  * and the cross-account edges follow team membership.
  */
 import { analyzePlans, type AnalysisResult } from '../../src/analysis/analyze';
-import { loadAccessConfig } from '../../src/config/load';
+import { loadAccessConfig } from '../../src/model/load-model';
 import type { AccessModel } from '../../src/model/types';
 import { PLAN_FIXTURES, readPlan } from '../helpers/plans';
 

@@ -4,7 +4,7 @@
  * character AWS allows, and the key, region and state-path forms that work.
  */
 import { readFileSync } from 'node:fs';
-import { loadAccessConfigText } from '../../src/config/load';
+import { loadAccessConfigText } from '../../src/model/load-model';
 import { VALID_MINIMAL_CONFIG } from '../helpers/isolated-project';
 
 const load = (text: string) => loadAccessConfigText('accepted.yaml', text);

@@ -1,6 +1,6 @@
 /** A person without memberships gets no IAM user anywhere: a located warning, printed by the CLI, never fatal. */
 import { readFileSync } from 'node:fs';
-import { loadAccessConfigText } from '../../src/config/load';
+import { loadAccessConfigText } from '../../src/model/load-model';
 import { IsolatedProjects, VALID_MINIMAL_CONFIG } from '../helpers/isolated-project';
 
 const config = `${readFileSync(VALID_MINIMAL_CONFIG, 'utf8')}  - name: ana

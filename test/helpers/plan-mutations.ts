@@ -5,7 +5,7 @@
 import { PlanView, type PlanJson } from '../../src/plan/plan-json';
 import type { AnalysisResult } from '../../src/analysis/analyze';
 import { analyzePlans, type Suppression } from '../../src/analysis/analyze';
-import { loadAccessConfig } from '../../src/config/load';
+import { loadAccessConfig } from '../../src/model/load-model';
 import { accessIntent, type AccessIntent } from '../../src/model/intent';
 import { EXAMPLE_CONFIG_FILE } from './fixture-files';
 import { readPlan } from './plans';

@@ -2,7 +2,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { EnvironmentStack } from '../../stacks/environment-stack';
-import { loadAccessConfigText } from '../../src/config/load';
+import { loadAccessConfigText } from '../../src/model/load-model';
 import { EXAMPLE_CONFIG_FILE } from './fixture-files';
 
 export type Block = Record<string, unknown>;
@@ -15,16 +15,25 @@ export interface SynthesizedStack {
 }
 
 export async function synthConfigText(text: string, file = 'test.yaml'): Promise<Record<string, SynthesizedStack>> {
-  const { model } = await loadAccessConfigText(file, text);
+  return (await synthConfigTextWithWarnings(text, file)).stacks;
+}
+
+/** The stacks, and the located warnings the loader returned for the config. */
+export async function synthConfigTextWithWarnings(
+  text: string,
+  file = 'test.yaml',
+): Promise<{ stacks: Record<string, SynthesizedStack>; warnings: readonly string[] }> {
+  const { model, warnings } = await loadAccessConfigText(file, text);
   // Testing.app() makes its outdir in the temp directory and never removes it; Testing.synth() writes nothing there.
   const app = Testing.app();
   try {
-    return Object.fromEntries(
+    const stacks = Object.fromEntries(
       model.environments.map((environment) => [
         environment.name,
         JSON.parse(Testing.synth(new EnvironmentStack(app, { environment }))) as SynthesizedStack,
       ]),
     );
+    return { stacks, warnings };
   } finally {
     rmSync(app.outdir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { analyzePlans, type AnalysisResult } from '../../src/analysis/analyze';
-import { loadAccessConfig, type LoadedConfig } from '../../src/config/load';
+import { loadAccessConfig, type LoadedConfig } from '../../src/model/load-model';
 import { ConfigError } from '../../src/config/problems';
 import { USER_CONFIG_FILE } from './fixture-files';
 import { configDigest, readPlan, readPlanRun, USER_FIXTURE, type PlanRun } from './plans';

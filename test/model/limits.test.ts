@@ -3,7 +3,7 @@
  * within one account, every message naming its environment, and the same problem in several environments once.
  */
 import { readFileSync } from 'node:fs';
-import { loadAccessConfigText } from '../../src/config/load';
+import { loadAccessConfigText } from '../../src/model/load-model';
 import { ConfigError } from '../../src/config/problems';
 import { ACCOUNT_QUOTAS, checkAwsLimits } from '../../src/model/limits';
 import type { AccessModel, EnvironmentModel } from '../../src/model/types';

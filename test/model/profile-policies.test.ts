@@ -9,6 +9,7 @@ import {
   VIEWER_PIPELINE_ACTIONS,
   VIEWER_WILDCARD_ACTIONS,
   profileStatements,
+  undeclaredResources,
   type ResolvedScope,
 } from '../../src/model/profile-policies';
 
@@ -21,6 +22,10 @@ const scope: ResolvedScope = {
   env: { accountId: '111222333444', region: 'us-east-2' },
   pipelines: ['MyFirstPipeline'],
   approvals: [{ pipeline: 'MyFirstPipeline', stage: 'MyApprovalStage', action: 'MyApprovalAction' }],
+  declaredPipelines: ['MyFirstPipeline'],
+  webhooks: [],
+  actionTypes: [],
+  serviceRoles: [],
 };
 
 test('the catalog is the 44-action CodePipeline reference', () => {
@@ -32,6 +37,26 @@ test('the catalog is the 44-action CodePipeline reference', () => {
   expect(catalog.get('codepipeline:getpipeline')).toBeUndefined();
   expect(catalog.suggest('codepipeline:StartPipelineExecutin')[0]).toBe('codepipeline:StartPipelineExecution');
   expect(catalog.get('codepipeline:ListTagsForResource')?.resourceType).toBe('pipeline');
+});
+
+test('the catalog keeps every resource type of each action with its required flag', () => {
+  // PutWebhook names its pipeline AND its webhook; the tagging actions take any one of three
+  expect(catalog.get('codepipeline:PutWebhook')?.resourceTypes).toEqual([
+    { name: 'pipeline', required: true },
+    { name: 'webhook', required: true },
+  ]);
+  expect(catalog.get('codepipeline:TagResource')?.resourceTypes).toEqual([
+    { name: 'actiontype', required: false },
+    { name: 'pipeline', required: false },
+    { name: 'webhook', required: false },
+  ]);
+  expect(catalog.get('codepipeline:ListPipelines')?.resourceTypes).toEqual([]);
+  expect(catalog.multiResource().map((a) => a.action)).toEqual([
+    'codepipeline:ListTagsForResource',
+    'codepipeline:PutWebhook',
+    'codepipeline:TagResource',
+    'codepipeline:UntagResource',
+  ]);
 });
 
 test.each([
@@ -80,4 +105,29 @@ test('admin lists every wildcard-only action of the catalog on "*"', () => {
   const wildcard = profileStatements('admin', scope, catalog).find((s) => s.sid === 'WildcardOnlyActions');
   expect(wildcard?.actions).toEqual(catalog.wildcardOnly());
   expect(catalog.wildcardOnly()).toHaveLength(13);
+});
+
+test('a custom grant that needs a webhook or action type its scope does not declare is named, never widened', () => {
+  // GIVEN a scope that declares no webhook and no action type
+  const actions = ['codepipeline:PutWebhook', 'codepipeline:PollForJobs', 'codepipeline:TagResource'];
+  // WHEN the undeclared resources are looked up, and the statements rendered
+  // THEN PutWebhook lacks its webhook, PollForJobs its action type; tagging has the pipeline, so nothing lacks
+  expect(undeclaredResources(actions, scope, catalog)).toEqual([
+    { type: 'webhook', actions: ['codepipeline:PutWebhook'] },
+    { type: 'actiontype', actions: ['codepipeline:PollForJobs'] },
+  ]);
+  // AND the rendered policy leaves both out instead of granting them on the account's webhook:* or actiontype:*
+  const statements = profileStatements('custom', scope, catalog, actions);
+  expect(statements.flatMap((s) => s.actions)).toEqual(['codepipeline:TagResource']);
+  expect(statements.flatMap((s) => s.resources)).toEqual([
+    'arn:aws:codepipeline:us-east-2:111222333444:MyFirstPipeline',
+  ]);
+  // AND with a webhook declared, nothing lacks
+  expect(
+    undeclaredResources(
+      ['codepipeline:PutWebhook'],
+      { ...scope, webhooks: ['arn:aws:codepipeline:us-east-2:111222333444:webhook:w'] },
+      catalog,
+    ),
+  ).toEqual([]);
 });

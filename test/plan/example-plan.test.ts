@@ -43,6 +43,7 @@ test('the plan carries the analysis outputs and the hand-over outputs', () => {
   const outputs = (prod.plan as unknown as { output_changes: Record<string, { actions: string[] }> }).output_changes;
   expect(Object.keys(outputs).sort()).toEqual([
     'account_id',
+    'action_types',
     'console_sign_in_url',
     'encrypted_passwords',
     'initial_passwords',

@@ -139,7 +139,7 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
     expect(groupPolicyNames(prod(), 'release-approvers')).toEqual(['release-approvers-approver']);
   });
 
-  test('seed 004: release managers administer every pipeline of the account; PassRole only to CodePipeline', () => {
+  test('seed 004: release managers administer every pipeline of the account; PassRole only of the declared service role, only to CodePipeline', () => {
     const policy = managedPolicy(prod(), 'release-managers-admin');
     expect(statement(policy, 'AdministerPipelines')).toEqual({
       Sid: 'AdministerPipelines',
@@ -153,7 +153,7 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
       Sid: 'PassRoleToCodePipeline',
       Effect: 'Allow',
       Action: ['iam:PassRole'],
-      Resource: ['arn:aws:iam::111222333444:role/*'],
+      Resource: ['arn:aws:iam::111222333444:role/codepipeline-MyFirstPipeline-service-role'],
       Condition: { StringEquals: { 'iam:PassedToService': 'codepipeline.amazonaws.com' } },
     });
   });
@@ -311,8 +311,11 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
             approval_actions: [`${PIPELINE}/MyApprovalStage/MyApprovalAction`],
           },
         ],
+        webhooks: [],
+        service_roles: ['arn:aws:iam::111222333444:role/codepipeline-MyFirstPipeline-service-role'],
       },
     ]);
+    expect(out.action_types.value).toEqual([]);
     const purposes = Object.fromEntries(
       Object.values(prod().resource.aws_iam_policy).map((p) => [
         p.name,

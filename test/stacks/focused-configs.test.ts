@@ -1,5 +1,13 @@
 /** Small configs, one feature each: what the example does not exercise. */
-import { addresses, managedPolicy, parsePolicy, resource, statement, synthConfigText } from '../helpers/synth';
+import {
+  addresses,
+  managedPolicy,
+  parsePolicy,
+  resource,
+  statement,
+  synthConfigText,
+  synthConfigTextWithWarnings,
+} from '../helpers/synth';
 
 const ENV = `
 environments:
@@ -13,29 +21,53 @@ environments:
 `;
 const P = (name: string) => `arn:aws:codepipeline:us-east-2:111222333444:${name}`;
 
-test('a custom profile scopes each action to the resource type the service reference gives it', async () => {
+const HOOKS_ENV = `
+environments:
+  - name: prod
+    accountId: "111222333444"
+    region: us-east-2
+    actionTypes: [{ category: Build, provider: MyTool, version: "1" }]
+    pipelines:
+      - { name: api, webhooks: [api-github], serviceRoleArn: "arn:aws:iam::111222333444:role/api-service" }
+      - { name: web, webhooks: [web-github, web-nightly] }
+      - { name: batch, webhooks: [batch-github], serviceRoleArn: "arn:aws:iam::111222333444:role/batch-service" }
+`;
+const W = (name: string) => `arn:aws:codepipeline:us-east-2:111222333444:webhook:${name}`;
+const MY_TOOL = 'arn:aws:codepipeline:us-east-2:111222333444:actiontype:Custom/Build/MyTool/1';
+
+test('a custom profile scopes each action to the resource types the service reference gives it, declared ones only', async () => {
+  // GIVEN a custom profile with actions of every resource type, granted on two of three pipelines
   const stacks = await synthConfigText(`version: 1
-${ENV}
+${HOOKS_ENV}
 profiles:
   - name: release-helper
     kind: custom
-    actions: [codepipeline:StartPipelineExecution, codepipeline:RetryStageExecution, codepipeline:ListPipelines, codepipeline:ListWebhooks, codepipeline:PollForJobs]
+    actions: [codepipeline:StartPipelineExecution, codepipeline:RetryStageExecution, codepipeline:ListPipelines, codepipeline:ListWebhooks, codepipeline:PollForJobs, codepipeline:PutWebhook, codepipeline:TagResource]
 teams: [{ name: helpers, grants: [{ profile: release-helper, pipelines: [api, web] }] }]
 people: [{ name: kim, memberships: { prod: [helpers] } }]
 `);
+  // THEN webhooks are those of api and web, action types the declared one, never the account's webhook:* or
+  // actiontype:*; PutWebhook gets its pipelines AND their webhooks; tagging every declared resource in scope
   const policy = managedPolicy(stacks.prod, 'helpers-release-helper');
   expect(policy.Statement).toEqual([
+    { Sid: 'CustomActionTypeActions', Effect: 'Allow', Action: ['codepipeline:PollForJobs'], Resource: [MY_TOOL] },
     {
-      Sid: 'CustomActionTypeActions',
+      Sid: 'CustomActionTypeOrPipelineOrWebhookActions',
       Effect: 'Allow',
-      Action: ['codepipeline:PollForJobs'],
-      Resource: ['arn:aws:codepipeline:us-east-2:111222333444:actiontype:*'],
+      Action: ['codepipeline:TagResource'],
+      Resource: [MY_TOOL, P('api'), P('web'), W('api-github'), W('web-github'), W('web-nightly')],
     },
     {
       Sid: 'CustomPipelineActions',
       Effect: 'Allow',
       Action: ['codepipeline:StartPipelineExecution'],
       Resource: [P('api'), P('web')],
+    },
+    {
+      Sid: 'CustomPipelineAndWebhookActions',
+      Effect: 'Allow',
+      Action: ['codepipeline:PutWebhook'],
+      Resource: [P('api'), P('web'), W('api-github'), W('web-github'), W('web-nightly')],
     },
     {
       Sid: 'CustomStageActions',
@@ -47,10 +79,31 @@ people: [{ name: kim, memberships: { prod: [helpers] } }]
       Sid: 'CustomWebhookActions',
       Effect: 'Allow',
       Action: ['codepipeline:ListWebhooks'],
-      Resource: ['arn:aws:codepipeline:us-east-2:111222333444:webhook:*'],
+      Resource: [W('api-github'), W('web-github'), W('web-nightly')],
     },
     { Sid: 'CustomWildcardOnlyActions', Effect: 'Allow', Action: ['codepipeline:ListPipelines'], Resource: ['*'] },
   ]);
+  expect(JSON.stringify(policy)).not.toMatch(/webhook:\*|actiontype:\*/);
+});
+
+test('with pipelines: all, pipeline actions keep the account-wide ARN; webhook and multi-resource actions name declared resources', async () => {
+  const stacks = await synthConfigText(`version: 1
+${HOOKS_ENV}
+profiles: [{ name: hooks, kind: custom, actions: [codepipeline:StartPipelineExecution, codepipeline:PutWebhook, codepipeline:DeleteWebhook] }]
+teams: [{ name: hookers, grants: [{ profile: hooks, pipelines: all }] }]
+people: [{ name: kim, memberships: { prod: [hookers] } }]
+`);
+  const policy = managedPolicy(stacks.prod, 'hookers-hooks');
+  const hooks = [W('api-github'), W('batch-github'), W('web-github'), W('web-nightly')];
+  expect(statement(policy, 'CustomPipelineActions').Resource).toEqual([P('*')]);
+  // `...:*` would match every webhook of the account: PutWebhook names the declared pipelines instead
+  expect(statement(policy, 'CustomPipelineAndWebhookActions').Resource).toEqual([
+    P('api'),
+    P('batch'),
+    P('web'),
+    ...hooks,
+  ]);
+  expect(statement(policy, 'CustomWebhookActions').Resource).toEqual(hooks);
 });
 
 test('a tag selector grants the pipelines carrying every listed tag', async () => {
@@ -69,16 +122,40 @@ people: [{ name: kim, memberships: { prod: [backend, low] } }]
   expect(statement(managedPolicy(stacks.prod, 'low-viewer'), 'ViewPipelines').Resource).toEqual([P('batch')]);
 });
 
-test('an admin scoped to named pipelines gets them and their stages, not the whole account', async () => {
-  const stacks = await synthConfigText(`version: 1
-${ENV}
+test('an admin scoped to named pipelines gets them, their stages and webhooks, and passes only their service roles', async () => {
+  // GIVEN admins of web (no service role) and of api + batch (both declare one)
+  const { stacks, warnings } = await synthConfigTextWithWarnings(`version: 1
+${HOOKS_ENV}
 profiles: [{ name: admin, kind: admin }]
-teams: [{ name: web-admins, grants: [{ profile: admin, pipelines: [web] }] }]
-people: [{ name: kim, memberships: { prod: [web-admins] } }]
+teams:
+  - { name: web-admins, grants: [{ profile: admin, pipelines: [web] }] }
+  - { name: api-admins, grants: [{ profile: admin, pipelines: [api, batch] }] }
+people: [{ name: kim, memberships: { prod: [web-admins, api-admins] } }]
 `);
-  expect(statement(managedPolicy(stacks.prod, 'web-admins-admin'), 'AdministerPipelines').Resource).toEqual([
+  // THEN each admin policy covers its pipelines, stages and their webhooks, not the whole account
+  const web = managedPolicy(stacks.prod, 'web-admins-admin');
+  expect(statement(web, 'AdministerPipelines').Resource).toEqual([
     P('web'),
     `${P('web')}/*`,
+    W('web-github'),
+    W('web-nightly'),
+  ]);
+  // AND PassRole names exactly the declared service roles, still only to CodePipeline
+  const api = managedPolicy(stacks.prod, 'api-admins-admin');
+  expect(statement(api, 'PassRoleToCodePipeline')).toEqual({
+    Sid: 'PassRoleToCodePipeline',
+    Effect: 'Allow',
+    Action: ['iam:PassRole'],
+    Resource: ['arn:aws:iam::111222333444:role/api-service', 'arn:aws:iam::111222333444:role/batch-service'],
+    Condition: { StringEquals: { 'iam:PassedToService': 'codepipeline.amazonaws.com' } },
+  });
+  // AND the admin of web, whose pipeline declares no service role, gets no PassRole and a located warning
+  expect(web.Statement.map((s: { Sid: string }) => s.Sid)).not.toContain('PassRoleToCodePipeline');
+  expect(JSON.stringify(web)).not.toContain('iam:PassRole');
+  expect(warnings).toEqual([
+    expect.stringMatching(
+      /^test\.yaml:\d+:\d+ teams\[0\]\.grants\[0\]\.pipelines: admin profile "admin" cannot create or update pipeline "web" in environment "prod" until its serviceRoleArn is declared: iam:PassRole is granted only on declared service roles, so this grant has none; got \["web"\]$/,
+    ),
   ]);
 });
 
@@ -176,7 +253,7 @@ profiles: [{ name: viewer, kind: viewer }]
   expect(statement(policy, 'DenyOtherKmsKeys')).toMatchObject({
     Effect: 'Deny',
     Action: ['s3:PutObject'],
-    Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': key } },
+    Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': key } },
   });
   expect(policy.Statement.map((s) => s.Sid)).not.toContain('AllowCrossAccountViewerRead');
 });

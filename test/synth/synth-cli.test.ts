@@ -72,7 +72,7 @@ test("re-synth keeps each stack's .terraform cache, so cdktf diff does not re-in
 test("skipping cdktf's preparing pass and second resolve pass changes no byte of the output", async () => {
   const { App } = await import('cdktf');
   const { EnvironmentStack } = await import('../../stacks/environment-stack');
-  const { loadAccessConfigText } = await import('../../src/config/load');
+  const { loadAccessConfigText } = await import('../../src/model/load-model');
   const { generateConfig, LARGE_TEST_CONFIG } = await import('../../src/fixtures/generate-config');
   for (const [name, text] of [
     ['example', readFileSync(EXAMPLE_CONFIG_FILE, 'utf8')],

@@ -9,7 +9,7 @@ import { App, Testing, TerraformOutput } from 'cdktf';
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { escapeTemplateSequences, literalTerraform } from '../../src/constructs/terraform-literals';
-import { loadAccessConfigText } from '../../src/config/load';
+import { loadAccessConfigText } from '../../src/model/load-model';
 import type { EnvironmentModel } from '../../src/model/types';
 import type { PlanJson } from '../../src/plan/plan-json';
 import { PROJECT_ROOT, runPlanCli } from '../helpers/cli';
@@ -163,6 +163,7 @@ test('the stack refuses no element: a construct added anywhere gets literal stri
         hardExpiry: false,
       },
       pipelines: [],
+      actionTypes: [],
       origin: [],
     },
   });

@@ -1,8 +1,8 @@
 /**
- * The loader reports what the checks found even when resolution trips over data they already flagged, and lets
+ * Loading the model reports what the checks found even when resolution trips over data they already flagged, and lets
  * an error surface as a bug when they found nothing.
  */
-import { buildAccessModel } from '../../src/config/load';
+import { buildAccessModel } from '../../src/model/load-model';
 import { ConfigError } from '../../src/config/problems';
 import { parseConfigSource } from '../../src/config/source';
 import { ActionCatalog, loadActionCatalog } from '../../src/iam/action-catalog';
