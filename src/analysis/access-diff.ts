@@ -42,8 +42,10 @@ export interface AccessChange {
   readonly otherSide: AllowedWhen;
 }
 
+type Parts = Pick<EnvironmentAccess, 'principals' | 'assumeRole' | 'artifactBuckets'>;
+
 /** Every grant of an environment's access; none without one. */
-export function grantsOf(access: EnvironmentAccess | undefined): Grant[] {
+export function grantsOf(access: Parts | undefined): Grant[] {
   const grants: Grant[] = [];
   const add = (principal: string, resource: string, action: string, when: AllowedWhen) => {
     for (const context of when) grants.push({ principal, resource, action, context });
@@ -62,11 +64,39 @@ export function grantsOf(access: EnvironmentAccess | undefined): Grant[] {
   return grants;
 }
 
+/**
+ * The principals, roles and buckets of `a` whose entries differ from `b`'s: only they can gain or lose anything.
+ * Most of a large environment is the same on both sides; comparing entries whole skips it cheaply.
+ */
+function differentParts(a: EnvironmentAccess | undefined, b: EnvironmentAccess | undefined): Parts {
+  const differing = <T>(
+    ours: Readonly<Record<string, T>> = {},
+    theirs: Readonly<Record<string, T>> = {},
+    cells: (v: T) => unknown = (v) => v,
+  ) =>
+    Object.fromEntries(
+      Object.entries(ours).filter(
+        ([key, value]) => !(key in theirs) || JSON.stringify(cells(value)) !== JSON.stringify(cells(theirs[key])),
+      ),
+    );
+  return {
+    // `via` and `arn` are no access: a grant moved between teams with the same members changes `via` only.
+    principals: differing(a?.principals, b?.principals, (p) => [p.allowed, p.conditional ?? {}]),
+    assumeRole: differing(a?.assumeRole, b?.assumeRole),
+    artifactBuckets: differing(a?.artifactBuckets, b?.artifactBuckets),
+  };
+}
+
 const cellKey = (g: Grant) => JSON.stringify([g.principal, g.resource, g.action]);
 
 function byCell(grants: readonly Grant[]): Map<string, ContextCondition[]> {
   const cells = new Map<string, ContextCondition[]>();
-  for (const g of grants) cells.set(cellKey(g), [...(cells.get(cellKey(g)) ?? []), g.context]);
+  for (const g of grants) {
+    const key = cellKey(g);
+    const contexts = cells.get(key);
+    if (contexts) contexts.push(g.context);
+    else cells.set(key, [g.context]);
+  }
   return cells;
 }
 
@@ -77,7 +107,7 @@ function uncovered(from: readonly Grant[], against: Map<string, ContextCondition
 
 /** The head grants the base did not have (in that context or a less restrictive one): what a gate refuses. */
 export function gainedGrants(base: EnvironmentAccess | undefined, head: EnvironmentAccess | undefined): Grant[] {
-  return sortGrants(uncovered(grantsOf(head), byCell(grantsOf(base))));
+  return sortGrants(uncovered(grantsOf(differentParts(head, base)), byCell(grantsOf(differentParts(base, head)))));
 }
 
 function sortGrants(grants: Grant[]): Grant[] {
@@ -94,8 +124,8 @@ export function accessChanges(
   base: EnvironmentAccess | undefined,
   head: EnvironmentAccess | undefined,
 ): AccessChange[] {
-  const before = grantsOf(base);
-  const after = grantsOf(head);
+  const before = grantsOf(differentParts(base, head));
+  const after = grantsOf(differentParts(head, base));
   const beforeCells = byCell(before);
   const afterCells = byCell(after);
   const rows = new Map<string, AccessChange & { actions: string[] }>();
