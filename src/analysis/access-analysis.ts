@@ -17,7 +17,7 @@ export interface AccessRequest {
   readonly principal: string;
   readonly action: string;
   readonly resource: string;
-  /** Request context; `aws:SecureTransport` defaults to "true" and `aws:username` to the IAM user's name. */
+  /** Request context; `aws:SecureTransport` defaults to "true"; `aws:PrincipalArn`, `aws:PrincipalAccount` and (users) `aws:username` name who asks. */
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
 }
 
@@ -116,7 +116,13 @@ export class AccessAnalysis {
     const principal = this.principal(request.principal);
     const principalAccount = ARN.exec(request.principal)?.[4] ?? '';
     const target = this.resourceContext(request.action, request.resource, principalAccount);
-    const context: Record<string, string | readonly string[]> = { 'aws:SecureTransport': 'true' };
+    // What AWS fills in from who asks (the simulator fills in nothing): conditions on it are then decided as AWS
+    // would, never as if the key were absent.
+    const context: Record<string, string | readonly string[]> = {
+      'aws:SecureTransport': 'true',
+      'aws:PrincipalArn': request.principal,
+      'aws:PrincipalAccount': principalAccount,
+    };
     if (principal.kind === 'user') context['aws:username'] = request.principal.split('/').pop() ?? '';
     return {
       principalArn: request.principal,

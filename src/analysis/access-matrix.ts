@@ -20,7 +20,14 @@ import type { AccessAnalysis } from './access-analysis';
 import type { DecisionCache } from './decision-cache';
 import { Decisions, emptyDecisionStatistics, mayDependOnPrincipal, type DecisionStatistics } from './decisions';
 import type { AllowedWhen, EnvironmentAccess, PrincipalAccess } from './environment-access';
-import { asList, statementsOf, type PlannedEnvironment, type PlannedPolicy, type PolicyJson } from './plan-principals';
+import {
+  asList,
+  readActionTypes,
+  statementsOf,
+  type PlannedEnvironment,
+  type PlannedPolicy,
+  type PolicyJson,
+} from './plan-principals';
 
 export type { EnvironmentAccess, PrincipalAccess } from './environment-access';
 export { renderEnvironmentAccess } from './environment-access';
@@ -81,8 +88,14 @@ export function matrixTargets(env: PlannedEnvironment, catalog: ActionCatalog): 
   const targets: MatrixTarget[] = [];
   const codepipeline = (action: string, resource: string, target: TargetKind) =>
     targets.push({ action, resource, key: resource === '*' ? '*' : resource.slice(prefix.length), target });
+  // Every action on every resource type the service reference lists for it (PutWebhook on its pipeline and on its
+  // webhook, TagResource on pipelines, webhooks and action types); wildcard-only actions on `*`.
   const byType = (type: CodePipelineResourceType) =>
-    catalog.actions.filter((a) => a.resourceType === type).map((a) => a.action);
+    catalog.actions
+      .filter((a) =>
+        type === 'wildcard' ? a.resourceTypes.length === 0 : a.resourceTypes.some((r) => r.name === type),
+      )
+      .map((a) => a.action);
   for (const pipeline of env.pipelines) {
     const { name } = pipeline;
     for (const action of byType('pipeline')) codepipeline(action, pipeline.arn, { kind: 'pipeline', pipeline: name });
@@ -111,13 +124,24 @@ export function matrixTargets(env: PlannedEnvironment, catalog: ActionCatalog): 
           action: approval.arn.split('/').slice(1).join('/'),
           declared: approval.declared,
         });
+    for (const webhook of pipeline.webhooks ?? [])
+      for (const action of byType('webhook'))
+        codepipeline(action, webhook.arn, { kind: 'webhook', pipeline: name, declared: true });
   }
+  for (const actionType of readActionTypes(env.plan))
+    for (const action of byType('actiontype')) codepipeline(action, actionType, { kind: 'actiontype', declared: true });
   for (const action of byType('wildcard')) codepipeline(action, '*', { kind: 'wildcard' });
   for (const action of byType('actiontype'))
     codepipeline(action, `${prefix}actiontype:Custom/Build/${UNDECLARED}/1`, { kind: 'actiontype', declared: false });
   for (const action of byType('webhook'))
     codepipeline(action, `${prefix}webhook:${UNDECLARED}`, { kind: 'webhook', declared: false });
 
+  const serviceRoles = new Map<string, string[]>();
+  for (const pipeline of env.pipelines)
+    for (const role of pipeline.service_roles ?? [])
+      serviceRoles.set(role, [...(serviceRoles.get(role) ?? []), pipeline.name]);
+  for (const [role, pipelines] of [...serviceRoles.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+    targets.push({ action: 'iam:PassRole', resource: role, key: role, target: { kind: 'service-role', pipelines } });
   targets.push({
     action: 'iam:PassRole',
     resource: `${iam}role/${UNDECLARED}`,

@@ -51,7 +51,7 @@ function pipelineOf(target: TargetKind): string | undefined {
 /** What one grant means for one CodePipeline cell. */
 function grantIntends(grant: IntendedGrant, cell: MatrixTarget, catalog: ActionCatalog): Intended {
   const { action, target } = cell;
-  const type = catalog.get(action)?.resourceType;
+  const types = (catalog.get(action)?.resourceTypes ?? []).map((r) => r.name);
   if (target.kind === 'wildcard') {
     const wildcard: Record<IntendedGrant['kind'], readonly string[]> = {
       viewer: VIEWER_WILDCARD_ACTIONS,
@@ -64,10 +64,6 @@ function grantIntends(grant: IntendedGrant, cell: MatrixTarget, catalog: ActionC
   }
   const pipeline = pipelineOf(target);
   const declared = !('declared' in target) || target.declared;
-  // The account-wide ARN of `all` reaches every CodePipeline resource of the account: the grant's actions on
-  // resources the config does not declare are neither required nor forbidden.
-  const open = (meant: boolean): Intended =>
-    meant ? (declared ? ANY : grant.pipelines === 'all' ? 'either' : 'no') : 'no';
   switch (grant.kind) {
     case 'viewer':
     case 'operator': {
@@ -99,19 +95,20 @@ function grantIntends(grant: IntendedGrant, cell: MatrixTarget, catalog: ActionC
       if (target.kind === 'webhook') return declared && inScope(grant, pipeline) ? ANY : 'no';
       return 'no';
     case 'custom': {
+      // Each action on every resource type the service reference lists for it, of the pipelines in scope; webhooks
+      // and action types only where the config declares them, whatever the scope.
       if (!grant.actions.includes(action)) return 'no';
       switch (target.kind) {
         case 'pipeline':
-          return inScope(grant, pipeline) && type === 'pipeline' ? ANY : 'no';
         case 'stage':
-          return inScope(grant, pipeline) && type === 'stage' ? ANY : 'no';
+          return inScope(grant, pipeline) && types.includes(target.kind) ? ANY : 'no';
         case 'action':
           // Rendered on `<pipeline>/*`: every action of the granted pipelines, declared or not.
-          return inScope(grant, pipeline) && (type === 'action' || type === 'stage') ? ANY : 'no';
+          return inScope(grant, pipeline) && types.includes('action') ? ANY : 'no';
         case 'webhook':
-          return declared && inScope(grant, pipeline) ? ANY : open(false);
+          return declared && inScope(grant, pipeline) && types.includes('webhook') ? ANY : 'no';
         case 'actiontype':
-          return open(true);
+          return declared && types.includes('actiontype') ? ANY : 'no';
         default:
           return 'no';
       }

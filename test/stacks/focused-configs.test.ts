@@ -130,7 +130,8 @@ profiles: [{ name: admin, kind: admin }]
 teams:
   - { name: web-admins, grants: [{ profile: admin, pipelines: [web] }] }
   - { name: api-admins, grants: [{ profile: admin, pipelines: [api, batch] }] }
-people: [{ name: kim, memberships: { prod: [web-admins, api-admins] } }]
+  - { name: mixed-admins, grants: [{ profile: admin, pipelines: [api, web] }] }
+people: [{ name: kim, memberships: { prod: [web-admins, api-admins, mixed-admins] } }]
 `);
   // THEN each admin policy covers its pipelines, stages and their webhooks, not the whole account
   const web = managedPolicy(stacks.prod, 'web-admins-admin');
@@ -156,6 +157,13 @@ people: [{ name: kim, memberships: { prod: [web-admins, api-admins] } }]
     expect.stringMatching(
       /^test\.yaml:\d+:\d+ teams\[0\]\.grants\[0\]\.pipelines: admin profile "admin" cannot create or update pipeline "web" in environment "prod" until its serviceRoleArn is declared: iam:PassRole is granted only on declared service roles, so this grant has none; got \["web"\]$/,
     ),
+    expect.stringMatching(
+      /^test\.yaml:\d+:\d+ teams\[2\]\.grants\[0\]\.pipelines: admin profile "admin" cannot create or update pipeline "web" in environment "prod" until its serviceRoleArn is declared: iam:PassRole is granted only on declared service roles; got \["api","web"\]$/,
+    ),
+  ]);
+  // AND an admin of pipelines of which some declare a service role passes those, and is warned about the rest
+  expect(statement(managedPolicy(stacks.prod, 'mixed-admins-admin'), 'PassRoleToCodePipeline').Resource).toEqual([
+    'arn:aws:iam::111222333444:role/api-service',
   ]);
 });
 
