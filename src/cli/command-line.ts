@@ -7,6 +7,7 @@
  *   0  done (or --help)
  *   1  the run failed (what that covers is in each CLI's `failure`); it wrote nothing
  *   2  usage: a bad flag, argument or environment variable, found before anything ran
+ * A command may add statuses of its own (`exitStatuses`), e.g. plan's 3 for --fail-on-new-access.
  */
 import { basename, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -44,6 +45,8 @@ export interface CommandSpec<O extends Record<string, OptionSpec>> {
   readonly environment: readonly EnvVariable<unknown>[];
   /** What exit status 1 means for it, for --help. */
   readonly failure: string;
+  /** Exit statuses of its own beyond 0, 1 and 2, with what each means, for --help. @default - none */
+  readonly exitStatuses?: Readonly<Record<number, string>>;
 }
 
 /** The parsed values, typed from the declaration. */
@@ -152,6 +155,9 @@ export function helpText<O extends Record<string, OptionSpec>>(spec: CommandSpec
     '  0  done',
     `  1  ${wrap(spec.failure, HELP_WIDTH - 5, 5)}`,
     `  2  ${wrap('usage: an unknown or malformed flag, an unexpected argument or an invalid environment variable, found before anything ran', HELP_WIDTH - 5, 5)}`,
+    ...Object.entries(spec.exitStatuses ?? {}).map(
+      ([code, meaning]) => `  ${code}  ${wrap(meaning, HELP_WIDTH - 5, 5)}`,
+    ),
     '',
   ].join('\n');
 }

@@ -1,9 +1,11 @@
 /**
- * `npm run plan [-- --env <name>] [--base <git ref>]`: synthesize, plan every environment offline with real
- * Terraform and the real AWS provider, then analyse who can do what. Writes, under tfplans/:
+ * `npm run plan [-- --env <name>] [--base <git ref> [--fail-on-new-access]]`: synthesize, plan every environment
+ * offline with real Terraform and the real AWS provider, then analyse who can do what. Writes, under tfplans/:
  *   <env>.plan.json, <env>.plan.txt   the plans (and <env>.plan.source.json: what was planned)
  *   <env>.access.json                 who can do what (committed: a change in access shows in the PR diff)
  *   SUMMARY.md                        the review report, against the plans of --base when given
+ * With --fail-on-new-access, a run in which any principal gains any cell against --base prints those cells and
+ * exits 3 (a gate for protected branches); rule errors still exit 1.
  *
  * Top to bottom: preflight (every check that needs no writing), lock (each directory the run writes), synth
  * (staged), plan, analyse, write. Everything is written in one transaction at the end: cdktf.out/, tfplans/ and
@@ -12,6 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { join, relative, resolve } from 'node:path';
 import { renderEnvironmentAccess } from '../analysis/access-matrix';
+import { describeNewCell, newCells, type NewCell } from '../analysis/access-diff';
 import { analyzePlans, type AnalysisResult } from '../analysis/analyze';
 import { ANALYSIS_CACHE_DIR, DecisionCache } from '../analysis/decision-cache';
 import {
@@ -70,6 +73,13 @@ const COMMAND = defineCommand({
       value: '<git ref>',
       help: 'also plan the config as it was at this revision (with this code) and report the difference',
     },
+    'fail-on-new-access': {
+      type: 'boolean',
+      help:
+        'exit 3 when any principal gains any cell (action, resource, context) against --base, printing each new cell ' +
+        'on stdout; needs --base (without one every cell is new). The files are written all the same. Rule errors win: ' +
+        'the run then exits 1',
+    },
     'no-cache': { type: 'boolean', help: `simulate every decision again instead of reusing ${ANALYSIS_CACHE_DIR}` },
   },
   environment: [
@@ -84,7 +94,10 @@ const COMMAND = defineCommand({
   failure:
     'nothing was written: a config problem, a --base revision or config that cannot be used, a failed or timed-out ' +
     'plan, or a directory locked by another run for too long. Also when the analysis found rule errors: the files ' +
-    'are written then, so the report shows them',
+    'are written then, so the report shows them (rule errors win over exit status 3)',
+  exitStatuses: {
+    3: 'with --fail-on-new-access: a principal gains a cell against --base (each new cell is printed); the files are written',
+  },
 });
 
 const TERRAFORM_CACHE = join('.cache', 'terraform');
@@ -103,6 +116,8 @@ interface Preflight {
   /** --base: the revision and its config (undefined when the config file did not exist there). */
   /** --base: the revision and its config, or why there is none to compare with (missing, or invalid now). */
   readonly base?: { readonly ref: string; readonly config: LoadedConfig | NoBase };
+  /** --fail-on-new-access (only with --base). */
+  readonly failOnNewAccess: boolean;
   readonly outdir: string;
   readonly out: string;
   readonly cache?: DecisionCache;
@@ -116,6 +131,8 @@ interface Outcome {
   readonly written: readonly string[];
   /** Files of environments the config no longer has. */
   readonly removed: readonly string[];
+  /** With --fail-on-new-access: the cells the head grants and the base did not. */
+  readonly newAccess?: readonly NewCell[];
 }
 
 runCli(COMMAND, async ({ values }) => {
@@ -131,17 +148,23 @@ runCli(COMMAND, async ({ values }) => {
         run.base ? planBase(run, run.base, tx) : undefined,
       ]);
       const headSide = await analyse(run, head, plans);
-      return { plans, result: headSide.result, ...writeOutputs(tx, run, plans, headSide, base) };
+      // No base to compare with (the config did not exist there or is invalid now): every cell is new.
+      const newAccess = run.failOnNewAccess ? newCells(base?.result.access ?? [], headSide.result.access) : undefined;
+      return { plans, result: headSide.result, newAccess, ...writeOutputs(tx, run, plans, headSide, base) };
     }),
   );
   run.cache?.saveOrWarn();
-  return report(outcome, run.out, started);
+  return report(outcome, run, started);
 });
 
 /** Every check that needs no writing: the config, --env, --out, --base (flags and variables are checked already). */
 async function preflight(values: Values): Promise<Preflight> {
   const outProblem = directoryProblem('--out', values.out, 'the plan files are written into it');
   if (outProblem) throw new UsageError([outProblem]);
+  if (values['fail-on-new-access'] && !values.base)
+    throw new UsageError([
+      '--fail-on-new-access needs --base <git ref>: it compares with the base revision, and without one every cell is new',
+    ]);
   const configFile = envValue(ACCESS_CONFIG);
   const config = await loadAccessConfig(configFile);
   printWarnings(config.warnings);
@@ -156,6 +179,7 @@ async function preflight(values: Values): Promise<Preflight> {
     known,
     environments: values.env ? known.filter((e) => values.env?.includes(e)) : known,
     base: values.base ? { ref: values.base, config: await configAtRef(values.base, configFile) } : undefined,
+    failOnNewAccess: values['fail-on-new-access'] === true,
     outdir: envValue(CDKTF_OUTDIR),
     out: values.out,
     cache: values['no-cache'] ? undefined : DecisionCache.open(ANALYSIS_CACHE_DIR),
@@ -295,8 +319,9 @@ function writeOutputs(
   return { written: files.map(([name]) => join(run.out, name)), removed: removed.map((name) => join(run.out, name)) };
 }
 
-function report(outcome: Outcome, out: string, started: bigint): number {
-  const { plans, result, written, removed } = outcome;
+function report(outcome: Outcome, run: Preflight, started: bigint): number {
+  const { plans, result, written, removed, newAccess } = outcome;
+  const { out } = run;
   const total = plans.reduce(
     (sum, p) => ({
       create: sum.create + p.counts.create,
@@ -322,12 +347,24 @@ function report(outcome: Outcome, out: string, started: bigint): number {
   console.log(`Wrote ${written.map(displayPath).join(', ')}`);
   if (removed.length > 0)
     console.log(`Removed ${removed.map(displayPath).join(', ')} (environments no longer in the config)`);
+  // The gate's cells, one line each, on stdout (a script may read them), whatever the exit status.
+  for (const cell of newAccess ?? []) console.log(`NEW ACCESS ${describeNewCell(cell)}`);
   const errors = result.findings.filter((f) => f.severity === 'error');
-  if (errors.length === 0) return 0;
+  if (errors.length > 0) {
+    console.error(
+      `${errors.length} rule error${errors.length === 1 ? '' : 's'}: fix them or suppress each with a reason (see ${displayPath(join(out, SUMMARY_FILE))})`,
+    );
+    return 1;
+  }
+  if (newAccess === undefined) return 0;
+  if (newAccess.length === 0) {
+    console.log(`No new access against ${run.base?.ref}.`);
+    return 0;
+  }
   console.error(
-    `${errors.length} rule error${errors.length === 1 ? '' : 's'}: fix them or suppress each with a reason (see ${displayPath(join(out, SUMMARY_FILE))})`,
+    `${newAccess.length} new access cell${newAccess.length === 1 ? '' : 's'} against ${run.base?.ref} (--fail-on-new-access), printed above; who gains what is in ${displayPath(join(out, SUMMARY_FILE))}`,
   );
-  return 1;
+  return 3;
 }
 
 function planFile(plan: EnvironmentPlan): PlanFile {

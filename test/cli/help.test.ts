@@ -24,8 +24,9 @@ const CLIS: readonly Cli[] = [
   },
   {
     script: 'dist/src/cli/plan.js',
-    usage: 'usage: npm run plan -- [--env <environment>]... [--out <dir>] [--base <git ref>] [--no-cache]',
-    flags: ['--env <environment>', '--out <dir>', '--base <git ref>', '--no-cache', '--help'],
+    usage:
+      'usage: npm run plan -- [--env <environment>]... [--out <dir>] [--base <git ref>] [--fail-on-new-access] [--no-cache]',
+    flags: ['--env <environment>', '--out <dir>', '--base <git ref>', '--fail-on-new-access', '--no-cache', '--help'],
     variables: [
       'ACCESS_CONFIG',
       'CDKTF_OUTDIR',

@@ -97,6 +97,41 @@ export class PlanEdit {
     return this;
   }
 
+  /** Drops resources, as a config that no longer has them plans. */
+  remove(...addresses: string[]): this {
+    for (const address of addresses) this.after(address);
+    this.plan.resource_changes = this.plan.resource_changes.filter((r) => !addresses.includes(r.address));
+    this.plan.configuration.root_module.resources = this.plan.configuration.root_module.resources.filter(
+      (r) => !addresses.includes(r.address),
+    );
+    return this;
+  }
+
+  /** Renames a managed policy (address and name) and the attachments that refer to it, as a rename in the config does. */
+  renamePolicy(from: string, to: string): this {
+    const rename = (address: string) =>
+      address === `aws_iam_policy.${from}`
+        ? `aws_iam_policy.${to}`
+        : address.replace(new RegExp(`__${from}$`), `__${to}`);
+    for (const list of [this.plan.resource_changes, this.plan.configuration.root_module.resources]) {
+      for (const r of list) {
+        r.address = rename(r.address);
+        r.name = r.address.slice(r.type.length + 1);
+      }
+    }
+    this.after(`aws_iam_policy.${to}`).name = to;
+    for (const r of this.plan.configuration.root_module.resources) {
+      const arn = r.expressions.policy_arn as { references?: string[] } | undefined;
+      if (arn?.references)
+        arn.references = arn.references.map((ref) =>
+          ref === `aws_iam_policy.${from}` || ref === `aws_iam_policy.${from}.arn`
+            ? ref.replace(`aws_iam_policy.${from}`, `aws_iam_policy.${to}`)
+            : ref,
+        );
+    }
+    return this;
+  }
+
   view(): PlanView {
     return new PlanView(this.plan as unknown as PlanJson);
   }

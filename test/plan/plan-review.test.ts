@@ -8,20 +8,24 @@ import { TEST_PLANS_DIR } from '../helpers/plans';
 const dir = join(TEST_PLANS_DIR, 'review');
 mkdirSync(dir, { recursive: true });
 
-test('--base HEAD plans the committed config too; an unchanged config shows no change', async () => {
+test('--base HEAD plans the committed config too; an unchanged config is one line per environment and passes the new-access gate', async () => {
   const out = join(dir, 'base-head');
-  const result = await runPlanCli(['--env', 'prod', '--base', 'HEAD', '--out', out], {
+  const result = await runPlanCli(['--env', 'prod', '--base', 'HEAD', '--fail-on-new-access', '--out', out], {
     ACCESS_CONFIG: EXAMPLE_CONFIG_FILE,
     CDKTF_OUTDIR: join(dir, 'base-head-synth'),
   });
   expect(result.stderr).toBe('');
   expect(result.exitCode).toBe(0);
   expect(result.stdout).toContain('[base:prod] planned in');
+  expect(result.stdout).toContain('No new access against HEAD.');
+  expect(result.stdout).not.toContain('NEW ACCESS');
   const summary = readFileSync(join(out, 'SUMMARY.md'), 'utf8');
-  expect(summary).toContain('changes against the base branch');
-  const prod = summary.slice(summary.indexOf('## prod'));
-  expect(prod).toContain('### IAM statement changes\n\nNone.');
-  expect(prod).toContain('No change in who can do what.');
+  expect(summary).toContain('3 environments (3 unchanged); 0 errors, 0 warnings; changes against the base branch.');
+  for (const environment of ['dev', 'staging', 'prod'])
+    expect(summary).toContain(
+      `\`${environment}\`: no change (plan identical to the base's, no access change, no findings).`,
+    );
+  expect(summary).not.toContain('## ');
 }, 120_000);
 
 test('--base with an unknown revision is one clear error, before anything is planned', async () => {
