@@ -22,7 +22,13 @@ export const COMMITTED_PLANS_DIR = join(PROJECT_ROOT, 'tfplans');
  * Focused fixtures: one feature each, under test/fixtures/<name>/ (access.yaml and access-cases.json), planned by
  * the global setup like the example. Add a fixture by adding its directory name here.
  */
-export const FOCUSED_FIXTURES: readonly string[] = ['external-trust', 'guardrails', 'kms-pin', 'scoped-admin', 'webhooks'];
+export const FOCUSED_FIXTURES: readonly string[] = [
+  'external-trust',
+  'guardrails',
+  'kms-pin',
+  'scoped-admin',
+  'webhooks',
+];
 
 export const focusedConfigFile = (name: string) => join(PROJECT_ROOT, 'test', 'fixtures', name, 'access.yaml');
 export const focusedAccessCasesFile = (name: string) =>
