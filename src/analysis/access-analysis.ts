@@ -38,6 +38,8 @@ export interface RequestGuardrails {
 
 export interface ResolvedPrincipal {
   readonly arn: string;
+  /** The user's or role's tags in the plan (default tags included): `aws:PrincipalTag/<key>`. */
+  readonly tags?: Readonly<Record<string, string>>;
   readonly environment?: PlannedEnvironment;
   readonly kind: 'user' | 'role' | 'external';
   readonly policies: readonly PlannedPolicy[];
@@ -79,11 +81,11 @@ export class AccessAnalysis {
     const [kind, name] = resource.split('/', 2);
     if (kind === 'user') {
       const user = env.users.find((u) => u.name === name);
-      return { arn, environment: env, kind: 'user', policies: user?.policies ?? [] };
+      return { arn, environment: env, kind: 'user', policies: user?.policies ?? [], tags: user?.tags };
     }
     if (kind === 'role') {
       const role = env.roles.find((r) => r.name === name);
-      return { arn, environment: env, kind: 'role', policies: role?.policies ?? [] };
+      return { arn, environment: env, kind: 'role', policies: role?.policies ?? [], tags: role?.tags };
     }
     return { arn, environment: env, kind: 'external', policies: [] };
   }
@@ -163,8 +165,11 @@ export class AccessAnalysis {
       'aws:SecureTransport': 'true',
       'aws:PrincipalArn': request.principal,
       'aws:PrincipalAccount': principalAccount,
+      'aws:PrincipalIsAWSService': 'false',
+      'aws:PrincipalType': principal.kind === 'user' ? 'User' : principal.kind === 'role' ? 'AssumedRole' : 'Account',
     };
     if (principal.kind === 'user') context['aws:username'] = request.principal.split('/').pop() ?? '';
+    for (const [key, value] of Object.entries(principal.tags ?? {})) context[`aws:PrincipalTag/${key}`] = value;
     return {
       principalArn: request.principal,
       action: request.action,

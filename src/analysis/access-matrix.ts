@@ -18,7 +18,13 @@ import { createHash } from 'node:crypto';
 import type { ActionCatalog, CodePipelineResourceType } from '../iam/action-catalog';
 import type { AccessAnalysis } from './access-analysis';
 import type { DecisionCache } from './decision-cache';
-import { Decisions, emptyDecisionStatistics, mayDependOnPrincipal, type DecisionStatistics } from './decisions';
+import {
+  Decisions,
+  documentsDependOnPrincipal,
+  emptyDecisionStatistics,
+  mayDependOnPrincipal,
+  type DecisionStatistics,
+} from './decisions';
 import type { AllowedWhen, EnvironmentAccess, PrincipalAccess } from './environment-access';
 import {
   asList,
@@ -35,7 +41,7 @@ export { renderEnvironmentAccess } from './environment-access';
 
 /** What kind of resource a cell is about: the intent check (intent.ts) reasons by kind. */
 export type TargetKind =
-  | { readonly kind: 'pipeline'; readonly pipeline: string }
+  | { readonly kind: 'pipeline'; readonly pipeline: string; readonly declared: boolean }
   | { readonly kind: 'stage'; readonly pipeline: string; readonly stage: string; readonly declared: boolean }
   | { readonly kind: 'action'; readonly pipeline: string; readonly action: string; readonly declared: boolean }
   | { readonly kind: 'webhook'; readonly pipeline?: string; readonly declared: boolean }
@@ -97,34 +103,41 @@ export function matrixTargets(env: PlannedEnvironment, catalog: ActionCatalog): 
         type === 'wildcard' ? a.resourceTypes.length === 0 : a.resourceTypes.some((r) => r.name === type),
       )
       .map((a) => a.action);
-  for (const pipeline of env.pipelines) {
+  // The declared pipelines, and one the config does not declare (a pipeline created by hand, or later); each with its
+  // declared stages and one undeclared stage, each stage with its declared approval actions and one undeclared.
+  const pipelines = [
+    ...env.pipelines.map((p) => ({ ...p, declared: true })),
+    { name: UNDECLARED, arn: `${prefix}${UNDECLARED}`, stages: [], webhooks: [], declared: false },
+  ];
+  for (const pipeline of pipelines) {
     const { name } = pipeline;
-    for (const action of byType('pipeline')) codepipeline(action, pipeline.arn, { kind: 'pipeline', pipeline: name });
-    // Stage actions on each declared stage; a pipeline without declared stages gets one stand-in stage.
-    const stages =
-      pipeline.stages.length > 0
-        ? pipeline.stages.map((s) => ({ arn: s.arn, stage: s.name, declared: true }))
-        : [{ arn: `${pipeline.arn}/AnyStage`, stage: 'AnyStage', declared: false }];
-    for (const stage of stages)
+    for (const action of byType('pipeline'))
+      codepipeline(action, pipeline.arn, { kind: 'pipeline', pipeline: name, declared: pipeline.declared });
+    const stages = [
+      ...pipeline.stages.map((s) => ({ arn: s.arn, stage: s.name, approvals: s.approval_actions, declared: true })),
+      { arn: `${pipeline.arn}/${UNDECLARED}`, stage: UNDECLARED, approvals: [], declared: false },
+    ];
+    for (const stage of stages) {
       for (const action of byType('stage'))
         codepipeline(action, stage.arn, {
           kind: 'stage',
           pipeline: name,
           stage: stage.stage,
-          declared: stage.declared,
+          declared: pipeline.declared && stage.declared,
         });
-    const approvals = [
-      ...pipeline.stages.flatMap((s) => s.approval_actions.map((arn) => ({ arn, declared: true }))),
-      { arn: `${stages[0].arn}/${UNDECLARED}`, declared: false },
-    ];
-    for (const approval of approvals)
-      for (const action of byType('action'))
-        codepipeline(action, approval.arn, {
-          kind: 'action',
-          pipeline: name,
-          action: approval.arn.split('/').slice(1).join('/'),
-          declared: approval.declared,
-        });
+      const approvals = [
+        ...stage.approvals.map((arn) => ({ arn, declared: pipeline.declared })),
+        { arn: `${stage.arn}/${UNDECLARED}`, declared: false },
+      ];
+      for (const approval of approvals)
+        for (const action of byType('action'))
+          codepipeline(action, approval.arn, {
+            kind: 'action',
+            pipeline: name,
+            action: approval.arn.slice(pipeline.arn.length + 1),
+            declared: approval.declared,
+          });
+    }
     for (const webhook of pipeline.webhooks ?? [])
       for (const action of byType('webhook'))
         codepipeline(action, webhook.arn, { kind: 'webhook', pipeline: name, declared: true });
@@ -185,9 +198,9 @@ interface MatrixPrincipal {
 function permissionSetKey(
   principal: MatrixPrincipal,
   actions: readonly string[],
-  namedByResourcePolicy: (arn: string) => boolean,
+  namedElsewhere: (arn: string) => boolean,
 ): string {
-  const personal = mayDependOnPrincipal(principal.policies, actions, true) || namedByResourcePolicy(principal.arn);
+  const personal = mayDependOnPrincipal(principal.policies, actions, true) || namedElsewhere(principal.arn);
   return (
     createHash('sha256')
       .update(personal ? principal.arn : principal.isUser ? 'user' : 'role')
@@ -252,10 +265,19 @@ async function principalMatrix(
   const bySet = new Map<string, Promise<Cells>>();
   const actions = [...new Set(targets.map((t) => t.action))];
   const named = namedPrincipals(env);
+  // A guardrail that names who asks (an SCP exempting a break-glass user) sets every principal apart.
+  const guardrails = [
+    ...env.guardrails.serviceControlPolicies,
+    ...env.guardrails.resourceControlPolicies,
+    ...(env.guardrails.permissionsBoundary ? [env.guardrails.permissionsBoundary] : []),
+  ].map((p) => p.document);
+  const everyoneApart = documentsDependOnPrincipal(guardrails);
   const out: Record<string, PrincipalAccess> = {};
   for (const principal of principals) {
     const key =
-      options.dedupe === false ? principal.arn : permissionSetKey(principal, actions, (arn) => named.has(arn));
+      options.dedupe === false
+        ? principal.arn
+        : permissionSetKey(principal, actions, (arn) => everyoneApart || named.has(arn));
     let cells = bySet.get(key);
     if (!cells) {
       cells = (async () => {

@@ -16,17 +16,23 @@ import { asList, type PolicyStatementJson } from './plan-principals';
 export interface ContextDimension {
   readonly key: string;
   readonly values: readonly string[];
+  /**
+   * How a stand-in value is reported: `(none of: a, b)` rather than the sample asked with, so two plans whose
+   * policies name different values never report the same "other" (who gains and who loses compares them).
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** Filled from the principal; varying them would ask about someone else. Lower case. */
+/**
+ * Filled from the principal (AccessAnalysis): varying them would ask about someone else. Lower case. What the plan
+ * cannot tell (aws:PrincipalOrgID, aws:userid) is varied instead, so an answer says it depends on it.
+ */
 const PRINCIPAL_KEYS = new Set([
   'aws:principalarn',
   'aws:principalaccount',
   'aws:principaltype',
+  'aws:principalisawsservice',
   'aws:username',
-  'aws:userid',
-  'aws:principalorgid',
-  'aws:principalorgpaths',
 ]);
 
 /** Whether a condition key names who asks (its value is the principal's, not the request's). */
@@ -80,6 +86,16 @@ function otherValues(value: string, operator: string): string[] {
   return [OTHER_VALUE];
 }
 
+/** An address inside a CIDR range (the network address + 1), or the address itself. */
+function addressIn(cidr: string): string {
+  const [address, bits] = cidr.split('/');
+  const octets = address.split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o)) || bits === undefined || Number(bits) >= 32)
+    return address;
+  octets[3] += 1;
+  return octets.join('.');
+}
+
 /** A pattern of a *Like operator as a value it matches. */
 const sampleOf = (value: string) => value.replace(/\*/g, 'x').replace(/\?/g, 'x');
 
@@ -100,7 +116,9 @@ export function dimensionsOf(statements: readonly PolicyStatementJson[]): Contex
         const named = asList(raw as string | string[]).map(String);
         if (operator.toLowerCase() === 'null') continue; // only presence matters: absent is always a variant
         for (const value of named) {
-          const sample = operator.toLowerCase().includes('like') ? sampleOf(value) : value;
+          const op = operator.toLowerCase();
+          // A range is asked with an address inside it; a *Like pattern with a value it matches.
+          const sample = op.includes('ipaddress') ? addressIn(value) : op.includes('like') ? sampleOf(value) : value;
           entry.values.add(sample);
           for (const other of otherValues(sample, operator)) entry.others.add(other);
         }
@@ -114,15 +132,34 @@ export function dimensionsOf(statements: readonly PolicyStatementJson[]): Contex
       const named = known ? [...known, ...[...entry.values].filter((v) => !known.includes(v))] : [...entry.values];
       const others = known ? [] : [...entry.others].filter((v) => !named.includes(v));
       if (named.length === 0 && others.length === 0) others.push(OTHER_VALUE);
-      return { key: entry.key, named, others, absent: !ALWAYS_PRESENT.has(lower) };
+      return { key: entry.key, named, others, absent: !ALWAYS_PRESENT.has(lower), labels: labelsOf(named, others) };
     });
-  let full = dimensions.map((d) => ({ key: d.key, values: [...d.named, ...d.others, ...(d.absent ? [ABSENT] : [])] }));
+  let full = dimensions.map((d) => ({
+    key: d.key,
+    values: [...d.named, ...d.others, ...(d.absent ? [ABSENT] : [])],
+    labels: d.labels,
+  }));
   if (variantCount(full) > MAX_VARIANTS)
     full = dimensions.map((d) => ({
       key: d.key,
       values: [...d.named, ...(d.named.length === 0 ? d.others : []), ...(d.absent ? [ABSENT] : [])],
+      labels: d.labels,
     }));
   return full;
+}
+
+/** Labels of the stand-in values (see ContextDimension.labels); samples of dates and numbers are reported as asked. */
+function labelsOf(named: readonly string[], others: readonly string[]): Record<string, string> {
+  const none = named.length > 0 ? `none of: ${[...named].sort().join(', ')}` : 'any value';
+  const labels: Record<string, string> = {};
+  for (const other of others) {
+    const arn = ARN.exec(other);
+    if (other === OTHER_VALUE) labels[other] = `(${none})`;
+    else if (arn && arn[4] === OTHER_ACCOUNT) labels[other] = `(an ARN of another account; ${none})`;
+    else if (arn) labels[other] = `(another ARN of account ${arn[4] ?? ''}; ${none})`;
+    else if (/^\d{12}$/.test(other)) labels[other] = `(another account; ${none})`;
+  }
+  return labels;
 }
 
 const variantCount = (dimensions: readonly ContextDimension[]) => dimensions.reduce((n, d) => n * d.values.length, 1);
@@ -163,5 +200,9 @@ export function reduceAllowed(dimensions: readonly ContextDimension[], allowed: 
   const minimal = [...conditions.values()].filter(
     (c) => ![...conditions.values()].some((other) => other !== c && covers(other, c)),
   );
-  return minimal.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  const labels = new Map(dimensions.map((d) => [d.key, d.labels ?? {}]));
+  const reported = minimal.map((c) =>
+    Object.fromEntries(Object.entries(c).map(([key, value]) => [key, labels.get(key)?.[value] ?? value])),
+  );
+  return reported.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 }

@@ -142,7 +142,18 @@ export function mayDependOnPrincipal(
   );
 }
 
-const hasOtherVariable = (pattern: string) => pattern.replace(/\$\{aws:username\}/gi, '').includes('${');
+/**
+ * A Resource pattern whose variables may make it differ between users other than by naming each one's own user:
+ * `${aws:username}` is exempt only in an IAM user ARN (`...:iam::<account>:user/${aws:username}`), where every user
+ * asked about their own user gets the same answer; anywhere else (`arn:...:${aws:username}-app`) it is not.
+ */
+const hasOtherVariable = (pattern: string) =>
+  pattern.includes('${') && !/^arn:[\w-]+:iam::\d{12}:user\/\$\{aws:username\}$/i.test(pattern);
+
+/** Whether any statement of `documents` may answer differently for different principals (guardrails). */
+export function documentsDependOnPrincipal(documents: readonly PolicyJson[]): boolean {
+  return documents.some((document) => prepared(document).some((s) => s.personal));
+}
 
 const ACCOUNT_LEVEL = /^(\*|\d{12}|arn:[\w-]+:iam::\d{12}:root)$/;
 

@@ -50,8 +50,18 @@ function pipelineOf(target: TargetKind): string | undefined {
   return 'pipeline' in target && typeof target.pipeline === 'string' ? target.pipeline : undefined;
 }
 
-/** What one grant means for one CodePipeline cell. */
+/**
+ * What one grant means for one CodePipeline cell. A resource the config does not declare, reached by a grant on
+ * `all` pipelines, is neither required nor forbidden: the account-wide ARN covers pipelines made later, but the
+ * multi-resource and approval grants name declared resources only.
+ */
 function grantIntends(grant: IntendedGrant, cell: MatrixTarget, catalog: ActionCatalog): Intended {
+  const meant = grantIntendsDeclared(grant, cell, catalog);
+  const declared = !('declared' in cell.target) || cell.target.declared;
+  return meant !== 'no' && !declared && grant.pipelines === 'all' ? 'either' : meant;
+}
+
+function grantIntendsDeclared(grant: IntendedGrant, cell: MatrixTarget, catalog: ActionCatalog): Intended {
   const { action, target } = cell;
   const types = (catalog.get(action)?.resourceTypes ?? []).map((r) => r.name);
   if (target.kind === 'wildcard') {
@@ -191,7 +201,7 @@ export function checkIntent(
     const entry = access.principals[key];
     const meantFor = intent.principals[key];
     const isUser = key.startsWith('user/');
-    const signature = JSON.stringify([isUser, entry?.allowed, entry?.conditional, meantFor]);
+    const signature = JSON.stringify([isUser, entry?.allowed, entry?.conditional, entry?.deniedByGuardrail, meantFor]);
     let found = compared.get(signature);
     if (!found) {
       found = [];

@@ -69,6 +69,8 @@ export interface PlannedUser {
   readonly address: string;
   /** The resource's `permissions_boundary`. @default - none */
   readonly permissionsBoundary?: PlannedBoundary;
+  /** Tags, the provider's default tags included (`tags_all`). */
+  readonly tags: Readonly<Record<string, string>>;
   readonly groups: readonly string[];
   /** Attached to the user itself (managed or inline): a finding of its own. */
   readonly directPolicies: readonly PlannedPolicy[];
@@ -91,6 +93,8 @@ export interface PlannedRole {
   readonly trustText: string;
   /** The resource's `permissions_boundary`. @default - none */
   readonly permissionsBoundary?: PlannedBoundary;
+  /** Tags, the provider's default tags included (`tags_all`). */
+  readonly tags: Readonly<Record<string, string>>;
   readonly policies: readonly PlannedPolicy[];
 }
 
@@ -182,6 +186,12 @@ function boundaryOf(after: Record<string, unknown>, guardrails: PlannedGuardrail
   return known?.arn === arn ? { status: 'given', arn, document: known.document } : { status: 'not given', arn };
 }
 
+/** A resource's tags as planned: `tags_all` (default tags included) when known, else `tags`. */
+function tagsOf(after: Record<string, unknown>): Record<string, string> {
+  const tags = (after.tags_all ?? after.tags ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(tags).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnvironment {
   const accountId = String(outputValue(plan, 'account_id') ?? '');
   const region = String(outputValue(plan, 'region') ?? '');
@@ -263,6 +273,7 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
       arn: iamArn('user', userName),
       address: rc.address,
       permissionsBoundary: boundaryOf(rc.change.after ?? {}, guardrails),
+      tags: tagsOf(rc.change.after ?? {}),
       groups: memberOf,
       directPolicies,
       policies: [...directPolicies, ...memberOf.flatMap((g) => groupByName.get(g)?.policies ?? [])],
@@ -280,6 +291,7 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
       trust: parsePolicyText(after.assume_role_policy),
       trustText: String(after.assume_role_policy),
       permissionsBoundary: boundaryOf(after, guardrails),
+      tags: tagsOf(after),
       policies: [...(roleAttached.get(roleName) ?? []), ...(roleInline.get(roleName) ?? [])],
     };
   });

@@ -93,6 +93,26 @@ describe('a bucket pinned to one KMS key', () => {
   });
 });
 
+test('an "other" value names what it is other than, so plans naming different values never report the same', () => {
+  const deny = (values: string[]): PolicyStatementJson[] => [
+    { Effect: 'Deny', Condition: { StringEquals: { 'sts:ExternalId': values } } },
+  ];
+  const report = (values: string[]) => {
+    const dimensions = dimensionsOf(deny(values));
+    return reduceAllowed(
+      dimensions,
+      variantsOf(dimensions).map((v) => !values.includes(v['sts:ExternalId'])),
+    );
+  };
+  expect(report(['a', 'b'])).toEqual([{ 'sts:ExternalId': '(absent)' }, { 'sts:ExternalId': '(none of: a, b)' }]);
+  expect(report(['a'])).not.toEqual(report(['a', 'b']));
+});
+
+test('an address range is asked with an address inside it', () => {
+  const [dimension] = dimensionsOf([{ Effect: 'Deny', Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }]);
+  expect(dimension.values).toEqual(['10.0.0.1', '203.0.113.7', ABSENT]);
+});
+
 describe('reducing the allowed variants', () => {
   const statements: PolicyStatementJson[] = [
     { Effect: 'Allow', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
@@ -103,8 +123,12 @@ describe('reducing the allowed variants', () => {
 
   test('every key gets the values named, another value and absent', () => {
     expect(dimensions).toEqual([
-      { key: 'aws:MultiFactorAuthPresent', values: ['false', 'true', ABSENT] },
-      { key: 'sts:ExternalId', values: ['x', 'codepipeline-access-other-value', ABSENT] },
+      { key: 'aws:MultiFactorAuthPresent', values: ['false', 'true', ABSENT], labels: {} },
+      {
+        key: 'sts:ExternalId',
+        values: ['x', 'codepipeline-access-other-value', ABSENT],
+        labels: { 'codepipeline-access-other-value': '(none of: x)' },
+      },
     ]);
     expect(variants).toHaveLength(9);
   });

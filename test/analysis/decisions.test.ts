@@ -3,6 +3,8 @@
  * each case compares the shared analysis with one that simulates every request of every principal on its own.
  */
 import { AccessAnalysis } from '../../src/analysis/access-analysis';
+import { mayDependOnPrincipal } from '../../src/analysis/decisions';
+import type { PlannedPolicy } from '../../src/analysis/plan-principals';
 import { emptyStatistics, environmentAccess, matrixTargets } from '../../src/analysis/access-matrix';
 import { analyzePlans, type AnalysisResult } from '../../src/analysis/analyze';
 import { loadAccessConfig } from '../../src/model/load-model';
@@ -46,6 +48,20 @@ test('a condition on who asks keeps principals with identical policies apart', a
   expect(prodPrincipals(shared)['user/mina'].allowed.MyFirstPipeline).not.toContain('DeletePipeline');
   expect(prodPrincipals(shared)['user/mina'].allowed.MyFirstPipeline).not.toContain('UpdatePipeline');
   expect(shared.access).toEqual(alone.access);
+});
+
+test("${aws:username} sets principals apart except in the user's own user ARN", () => {
+  const policy = (resource: string): PlannedPolicy => ({
+    name: 'p',
+    address: 'aws_iam_policy.p',
+    text: '',
+    document: { Statement: [{ Effect: 'Allow', Action: 'codepipeline:DeletePipeline', Resource: resource }] },
+  });
+  const actions = ['codepipeline:DeletePipeline'];
+  expect(mayDependOnPrincipal([policy('arn:aws:iam::111222333444:user/${aws:username}')], actions, true)).toBe(false);
+  expect(
+    mayDependOnPrincipal([policy('arn:aws:codepipeline:us-east-2:111222333444:${aws:username}-app')], actions, true),
+  ).toBe(true);
 });
 
 test('a set the simulator refuses (an invalid policy) neither borrows nor lends answers', async () => {

@@ -34,12 +34,25 @@ test('GIVEN a viewer statement widened to Resource "*" THEN the role may do what
   );
   const { findings } = await analyzeExample([edit]);
   expect(unintended(findings)).toEqual([
+    { target: 'role/CrossAccountPipelineViewers', detail: 'Cell::codepipeline-access-undeclared' },
     { target: 'role/CrossAccountPipelineViewers', detail: 'Cell::webhook:codepipeline-access-undeclared' },
   ]);
   // And what the narrower statements gave is now missing.
   expect(findings.filter((f) => f.ruleId === 'CPA-INT2').map((f) => f.target)).toContain(
     'role/CrossAccountPipelineViewers',
   );
+});
+
+test('GIVEN one viewer action widened to Resource "*" THEN a pipeline the config does not declare is flagged', async () => {
+  const edit = new PlanEdit('prod').setDocument(
+    'aws_iam_policy.CrossAccountPipelineViewers-policy',
+    'policy',
+    doc({ Effect: 'Allow', Action: ['codepipeline:GetPipeline'], Resource: '*' }),
+  );
+  const { findings } = await analyzeExample([edit]);
+  expect(unintended(findings)).toEqual([
+    { target: 'role/CrossAccountPipelineViewers', detail: 'Cell::codepipeline-access-undeclared' },
+  ]);
 });
 
 test('GIVEN a trust that lost its MFA condition THEN assuming without MFA is flagged', async () => {
@@ -104,6 +117,10 @@ test('GIVEN an approver grant on <pipeline>/* THEN approving an undeclared appro
   const { findings } = await analyzeExample([edit]);
   expect(unintended(findings)).toEqual([
     { target: 'user/mina', detail: 'Cell::MyFirstPipeline/MyApprovalStage/codepipeline-access-undeclared' },
+    {
+      target: 'user/mina',
+      detail: 'Cell::MyFirstPipeline/codepipeline-access-undeclared/codepipeline-access-undeclared',
+    },
   ]);
   expect(findings.filter((f) => f.ruleId === 'CPA-INT2')).toEqual([]);
 });

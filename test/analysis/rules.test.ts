@@ -232,7 +232,13 @@ const cases: NonCompliantCase[] = [
           Resource: [`${P}/*`],
         }),
       ),
-    expected: [{ target: 'user/mina', detail: 'Cell::MyFirstPipeline/MyApprovalStage/codepipeline-access-undeclared' }],
+    expected: [
+      { target: 'user/mina', detail: 'Cell::MyFirstPipeline/MyApprovalStage/codepipeline-access-undeclared' },
+      {
+        target: 'user/mina',
+        detail: 'Cell::MyFirstPipeline/codepipeline-access-undeclared/codepipeline-access-undeclared',
+      },
+    ],
   },
   {
     rule: 'CPA-INT2',

@@ -19,8 +19,14 @@ export const approvalBypass: Rule = {
     return Object.entries(context.access.principals).flatMap(([key, entry]) => {
       const can = (resource: string, action: string) =>
         entry.allowed[resource]?.includes(action) === true || entry.conditional?.[resource]?.[action] !== undefined;
+      // Passing a role to CodePipeline itself: a PassRole only to another service builds no pipeline.
+      const toCodePipeline = (resource: string) =>
+        entry.allowed[resource]?.includes('iam:PassRole') === true ||
+        (entry.conditional?.[resource]?.['iam:PassRole'] ?? []).some(
+          (c) => c['iam:PassedToService'] === undefined || c['iam:PassedToService'] === 'codepipeline.amazonaws.com',
+        );
       const passesRoles = [...Object.keys(entry.allowed), ...Object.keys(entry.conditional ?? {})].some(
-        (resource) => resource.includes(':role/') && can(resource, 'iam:PassRole'),
+        (resource) => resource.includes(':role/') && toCodePipeline(resource),
       );
       const intended = context.intent?.principals[key];
       const policies =
