@@ -87,7 +87,8 @@ function differentParts(a: EnvironmentAccess | undefined, b: EnvironmentAccess |
   };
 }
 
-const cellKey = (g: Grant) => JSON.stringify([g.principal, g.resource, g.action]);
+// Joined, not JSON: a report against nothing keys every grant of every principal (100,000 at 1,000 people).
+const cellKey = (g: Grant) => `${g.principal}\u0000${g.resource}\u0000${g.action}`;
 
 function byCell(grants: readonly Grant[]): Map<string, ContextCondition[]> {
   const cells = new Map<string, ContextCondition[]>();
@@ -130,13 +131,9 @@ export function accessChanges(
   const afterCells = byCell(after);
   const rows = new Map<string, AccessChange & { actions: string[] }>();
   const record = (change: '+' | '-', g: Grant, otherSide: AllowedWhen) => {
-    const key = JSON.stringify([
-      g.principal,
-      g.resource,
-      change,
-      describeContext(g.context),
-      otherSide.map(describeContext),
-    ]);
+    const key = [g.principal, g.resource, change, describeContext(g.context), ...otherSide.map(describeContext)].join(
+      '\u0000',
+    );
     const row = rows.get(key);
     if (row) row.actions.push(g.action);
     else
