@@ -23,7 +23,14 @@ import type { AccessAnalysis, AccessRequest } from './access-analysis';
 import { dimensionsOf, namesPrincipal, reduceAllowed, requestContext, variantsOf } from './context-variants';
 import type { DecisionCache } from './decision-cache';
 import type { AllowedWhen } from './environment-access';
-import { asList, statementsOf, type PlannedPolicy, type PolicyJson, type PolicyStatementJson } from './plan-principals';
+import {
+  asList,
+  principalsOf,
+  statementsOf,
+  type PlannedPolicy,
+  type PolicyJson,
+  type PolicyStatementJson,
+} from './plan-principals';
 import type { Decision } from './simulator';
 
 export interface DecisionStatistics {
@@ -157,11 +164,6 @@ export function documentsDependOnPrincipal(documents: readonly PolicyJson[]): bo
 
 const ACCOUNT_LEVEL = /^(\*|\d{12}|arn:[\w-]+:iam::\d{12}:root)$/;
 
-function principalsOf(statement: PolicyStatementJson): string[] {
-  const principal = statement.Principal as string | Record<string, string | string[]> | undefined;
-  return typeof principal === 'string' ? [principal] : Object.values(principal ?? {}).flatMap(asList);
-}
-
 /** Whether an Allow statement of a resource policy could let `principal` (an ARN) through on its own. */
 function mayAllow(statements: readonly { prepared: PreparedStatement }[], principal: string): boolean {
   const account = principal.split(':')[4] ?? '';
@@ -198,6 +200,38 @@ function policyText(policy: PolicyJson): string {
 
 /** The layers simulator.ts names that are guardrails, not the principal's own policies or the resource's. */
 const GUARDRAIL = /^(scp:|rcp:|service control policies|permissions boundary)/;
+
+/** What every variant of one cell shares, worked out once per cell: the decision key is made of it. */
+interface CellFacts {
+  /** The identity statements that could apply, reduced (see the module comment). */
+  readonly reduced: readonly string[];
+  /** Whether an applicable identity or guardrail statement may answer differently for who asks. */
+  readonly personal: boolean;
+  readonly resourceAccount: string;
+  /** The trust or bucket policy over the resource. */
+  readonly resourcePolicy?: PolicyJson;
+  readonly guardrailTexts: readonly string[];
+}
+
+/** Everything that can bear on one variant's decision (the module comment says why each part is there). */
+function keyOf(request: AccessRequest, facts: CellFacts): string {
+  const context = Object.entries(request.context ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const account = request.principal.split(':')[4] ?? '';
+  const contextKeys = new Set([...CONSTANT_CONTEXT, ...context.map(([k]) => k.toLowerCase())]);
+  const { resourcePolicy } = facts;
+  const personal = facts.personal || (resourcePolicy !== undefined && !sameForEveryone(resourcePolicy, contextKeys));
+  // The resource policy itself, not only the resource's ARN: kept between runs, a role's ARN outlives its trust.
+  return JSON.stringify([
+    personal ? request.principal : account,
+    request.action,
+    request.resource,
+    facts.resourceAccount,
+    resourcePolicy === undefined ? null : policyText(resourcePolicy),
+    facts.guardrailTexts,
+    context,
+    facts.reduced,
+  ]);
+}
 
 /** Context every request carries (AccessAnalysis.evaluate), apart from aws:username, which names the principal. */
 const CONSTANT_CONTEXT = ['aws:securetransport'];
@@ -251,8 +285,14 @@ export class Decisions {
     const reduced = [
       ...new Set(identity.map((s) => JSON.stringify([s.prepared.effect, s.actions, s.resources, s.prepared.rest]))),
     ].sort();
-    // A guardrail's condition may name who asks too (an SCP exempting a break-glass role).
-    const personal = [...identity, ...guardrailStatements].some((s) => s.prepared.personal);
+    const facts: CellFacts = {
+      reduced,
+      // A guardrail's condition may name who asks too (an SCP exempting a break-glass role).
+      personal: [...identity, ...guardrailStatements].some((s) => s.prepared.personal),
+      resourceAccount: target.account,
+      resourcePolicy: target.policy,
+      guardrailTexts: guardrails.map(policyText),
+    };
     const allowed: boolean[] = [];
     const requests = variants.map((variant): AccessRequest => ({
       principal: cell.principal,
@@ -261,7 +301,7 @@ export class Decisions {
       context: requestContext(variant),
     }));
     for (const request of requests) {
-      const decision = await this.decide(request, cell, { reduced, personal }, target.policy, variants.length === 1);
+      const decision = await this.decide(request, cell, facts, variants.length === 1);
       allowed.push(decision === 'Allowed');
     }
     const when = reduceAllowed(dimensions, allowed);
@@ -276,8 +316,7 @@ export class Decisions {
   private async decide(
     request: AccessRequest,
     cell: CellRequest,
-    applicable: { readonly reduced: readonly string[]; readonly personal: boolean },
-    resourcePolicy: PolicyJson | undefined,
+    facts: CellFacts,
     contextFree: boolean,
   ): Promise<Decision> {
     if (!this.share) return this.simulate(request, cell.policies);
@@ -285,7 +324,7 @@ export class Decisions {
     if (!this.acceptedSets.has(setKey) && this.cache?.isAccepted(setKey)) this.acceptedSets.set(setKey, true);
     const accepted = this.acceptedSets.get(setKey);
     if (accepted === false) return this.simulate(request, cell.policies);
-    const key = this.keyOf(request, applicable, resourcePolicy);
+    const key = keyOf(request, facts);
     const shared = accepted ? this.decisions.get(key) : undefined;
     if (shared) {
       this.stats.sharedCells++;
@@ -301,7 +340,7 @@ export class Decisions {
     let result: Decision;
     // The unchecked path takes no resource policy, and does not drop context keys that do not apply to the action
     // as the checked path does: requests with either stay checked.
-    if (accepted && cell.resourceFitsAction && !resourcePolicy && contextFree) {
+    if (accepted && cell.resourceFitsAction && !facts.resourcePolicy && contextFree) {
       result = this.analysis.decideUnchecked(request, cell.policies);
     } else {
       const outcome = await this.analysis.evaluate(request, cell.policies);
@@ -321,29 +360,5 @@ export class Decisions {
   private async simulate(request: AccessRequest, policies: readonly PlannedPolicy[]): Promise<Decision> {
     this.stats.simulations++;
     return (await this.analysis.evaluate(request, policies)).decision;
-  }
-
-  private keyOf(
-    request: AccessRequest,
-    applicable: { readonly reduced: readonly string[]; readonly personal: boolean },
-    resourcePolicy: PolicyJson | undefined,
-  ): string {
-    const context = Object.entries(request.context ?? {}).sort(([a], [b]) => a.localeCompare(b));
-    const account = request.principal.split(':')[4] ?? '';
-    const resource = this.analysis.resourceContext(request.action, request.resource, account);
-    const contextKeys = new Set([...CONSTANT_CONTEXT, ...context.map(([k]) => k.toLowerCase())]);
-    const personal =
-      applicable.personal || (resourcePolicy !== undefined && !sameForEveryone(resourcePolicy, contextKeys));
-    // The resource policy itself, not only the resource's ARN: kept between runs, a role's ARN outlives its trust.
-    return JSON.stringify([
-      personal ? request.principal : account,
-      request.action,
-      request.resource,
-      resource.account,
-      resourcePolicy === undefined ? null : policyText(resourcePolicy),
-      this.analysis.guardrailDocuments(request.principal, resource.account).map(policyText),
-      context,
-      applicable.reduced,
-    ]);
   }
 }
