@@ -28,6 +28,7 @@ import {
 import type { AllowedWhen, EnvironmentAccess, PrincipalAccess } from './environment-access';
 import {
   asList,
+  principalsOf,
   readActionTypes,
   statementsOf,
   type PlannedBoundary,
@@ -313,9 +314,7 @@ function namedPrincipals(env: PlannedEnvironment): Set<string> {
   const named = new Set<string>();
   for (const bucket of env.bucketPolicies)
     for (const statement of statementsOf(bucket.document)) {
-      const principal = statement.Principal as string | Record<string, string | string[]> | undefined;
-      const arns = typeof principal === 'string' ? [principal] : Object.values(principal ?? {}).flatMap(asList);
-      for (const arn of arns) named.add(arn);
+      for (const arn of principalsOf(statement)) named.add(arn);
       // A condition on who asks (aws:PrincipalArn, a tag) may single anyone out: every principal is its own.
       if (JSON.stringify(statement.Condition ?? {}).match(/aws:(principal|username|userid)/i))
         for (const p of [...env.users, ...env.roles]) named.add(p.arn);

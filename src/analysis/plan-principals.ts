@@ -155,6 +155,12 @@ export function statementsOf(document: PolicyJson): PolicyStatementJson[] {
   return Array.isArray(document.Statement) ? document.Statement : [document.Statement];
 }
 
+/** Every principal a resource-policy statement names (`*`, ARNs, accounts, services), of any kind. */
+export function principalsOf(statement: PolicyStatementJson): string[] {
+  const principal = statement.Principal as string | Record<string, string | string[]> | undefined;
+  return typeof principal === 'string' ? [principal] : Object.values(principal ?? {}).flatMap(asList);
+}
+
 export function asList(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }

@@ -34,6 +34,23 @@ const cells = (group: readonly IntentMismatch[]) =>
     )
     .join('; ');
 
+/** One finding per principal and resource of the mismatches of one kind, worded by `message`. */
+function findingsOfKind(
+  rule: Pick<Rule, 'id' | 'severity'>,
+  context: RuleContext,
+  kind: IntentMismatch['kind'],
+  message: (principal: string, resource: string, cells: string) => string,
+) {
+  const finding = findingsOf(rule, context);
+  return grouped(mismatches(context).filter((m) => m.kind === kind)).map(([first, ...rest]) =>
+    finding(
+      first.principal,
+      `Cell::${first.resource}`,
+      message(first.principal, first.resource, cells([first, ...rest])),
+    ),
+  );
+}
+
 export const unintendedAccess: Rule = {
   id: RULE_IDS.unintendedAccess,
   severity: 'error',
@@ -41,13 +58,11 @@ export const unintendedAccess: Rule = {
   explanation:
     'The config says, for every principal, which actions on which pipelines, stages, approval actions, webhooks, roles and buckets it should have, and under which conditions (MFA and the external id of a trust, TLS and the KMS key of a bucket). The analysis works that out from the config alone and compares it with what the simulated plan allows, cell by cell. A cell the plan allows beyond that is access nobody asked for: a widened statement, a dropped condition, a hand-edited policy. Fix the rendering or the config; do not suppress unless the plan is right and the config cannot say it.',
   check(context) {
-    const finding = findingsOf(this, context);
-    return grouped(mismatches(context).filter((m) => m.kind === 'unintended')).map((group) =>
-      finding(
-        group[0].principal,
-        `Cell::${group[0].resource}`,
-        `${group[0].principal} may do what the config does not give on ${group[0].resource}: ${cells(group)}`,
-      ),
+    return findingsOfKind(
+      this,
+      context,
+      'unintended',
+      (principal, resource, what) => `${principal} may do what the config does not give on ${resource}: ${what}`,
     );
   },
 };
@@ -59,13 +74,11 @@ export const missingAccess: Rule = {
   explanation:
     'A grant the config makes that the simulated plan does not deliver: a profile rendered narrower than it says, a guardrail (SCP, RCP, permissions boundary) that denies it, a trust or a bucket policy that does not let it through. The access will not work after deploy.',
   check(context) {
-    const finding = findingsOf(this, context);
-    return grouped(mismatches(context).filter((m) => m.kind === 'missing')).map((group) =>
-      finding(
-        group[0].principal,
-        `Cell::${group[0].resource}`,
-        `the config gives ${group[0].principal} on ${group[0].resource} what the plan denies: ${cells(group)}`,
-      ),
+    return findingsOfKind(
+      this,
+      context,
+      'missing',
+      (principal, resource, what) => `the config gives ${principal} on ${resource} what the plan denies: ${what}`,
     );
   },
 };
