@@ -43,22 +43,45 @@ function suppresses(s: Suppression, f: Finding): boolean {
   );
 }
 
-export async function analyzePlans(
+/** What the analysis says about one environment: its access and its rule findings, before suppressions. */
+export interface EnvironmentResult {
+  readonly access: EnvironmentAccess;
+  readonly findings: readonly Finding[];
+}
+
+export type AnalysisOptions = MatrixOptions & { readonly intent?: AccessIntent };
+
+/**
+ * Analyses the environments named in `compute` (all when undefined). `plans` must hold them and every environment
+ * their analysis reads (the accounts their roles trust, their own account: src/cli/review.ts analysisDependencies),
+ * so that each gets the same result as with every plan of the config.
+ */
+export async function analyzeEnvironments(
   plans: readonly { readonly name: string; readonly plan: PlanView }[],
-  suppressions: readonly Suppression[] = [],
-  options: MatrixOptions & { readonly intent?: AccessIntent } = {},
-): Promise<AnalysisResult> {
+  compute: ReadonlySet<string> | undefined,
+  options: AnalysisOptions = {},
+  statistics: MatrixStatistics = emptyStatistics(),
+): Promise<{ readonly analysis: AccessAnalysis; readonly results: Map<string, EnvironmentResult> }> {
   const catalog = await loadActionCatalog();
   const analysis = new AccessAnalysis(plans);
-  const statistics = emptyStatistics();
-  const access: EnvironmentAccess[] = [];
-  const all: Finding[] = [];
+  const results = new Map<string, EnvironmentResult>();
   for (const env of analysis.environments) {
-    const envAccess = await environmentAccess(analysis, env, catalog, options, statistics);
-    access.push(envAccess);
+    if (compute && !compute.has(env.name)) continue;
+    const access = await environmentAccess(analysis, env, catalog, options, statistics);
     const intent = options.intent?.environments.find((e) => e.environment === env.name);
-    all.push(...(await runRules({ analysis, env, access: envAccess, catalog, intent })));
+    results.set(env.name, { access, findings: await runRules({ analysis, env, access, catalog, intent }) });
   }
+  return { analysis, results };
+}
+
+/**
+ * The findings of every environment with the config's suppressions applied; a suppression that matches nothing is
+ * stale and becomes a warning, so it gets removed.
+ */
+export function applySuppressions(
+  all: readonly Finding[],
+  suppressions: readonly Suppression[],
+): Pick<AnalysisResult, 'findings' | 'suppressed'> {
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of all) {
@@ -66,7 +89,6 @@ export async function analyzePlans(
     if (by) suppressed.push({ ...finding, reason: by.reason });
     else findings.push(finding);
   }
-  // A suppression that matches nothing is stale: say so, so it gets removed.
   for (const s of suppressions.filter((s) => !all.some((f) => suppresses(s, f)))) {
     findings.push({
       ruleId: 'CPA-SUP1',
@@ -77,5 +99,18 @@ export async function analyzePlans(
       message: `suppression of ${s.rule} on ${s.target} matches no finding; remove it`,
     });
   }
-  return { analysis, access, findings, suppressed, statistics };
+  return { findings, suppressed };
+}
+
+/** Every environment of `plans`, analysed together. */
+export async function analyzePlans(
+  plans: readonly { readonly name: string; readonly plan: PlanView }[],
+  suppressions: readonly Suppression[] = [],
+  options: AnalysisOptions = {},
+): Promise<AnalysisResult> {
+  const statistics = emptyStatistics();
+  const { analysis, results } = await analyzeEnvironments(plans, undefined, options, statistics);
+  const access = [...results.values()].map((r) => r.access);
+  const all = [...results.values()].flatMap((r) => r.findings);
+  return { analysis, access, ...applySuppressions(all, suppressions), statistics };
 }

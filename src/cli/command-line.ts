@@ -13,6 +13,7 @@ import { basename, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PlanFileError } from '../analysis/plan-files';
 import { ConfigError } from '../config/problems';
+import { PlanArtifactError } from '../plan/plan-store';
 import { PlanFailures } from '../plan/planner';
 import { LockTimeoutError } from '../synth/dir-lock';
 import { environmentProblems, type EnvVariable } from './environment';
@@ -219,7 +220,7 @@ function reportFailure<O extends Record<string, OptionSpec>>(spec: CommandSpec<O
     console.error([...error.problems, usageLine(spec), `(${help} describes every flag and variable)`].join('\n'));
     return 2;
   }
-  const expected = [ConfigError, PlanFailures, LockTimeoutError, CommandFailure, PlanFileError];
+  const expected = [ConfigError, PlanFailures, LockTimeoutError, CommandFailure, PlanFileError, PlanArtifactError];
   if (expected.some((type) => error instanceof type)) console.error((error as Error).message);
   else console.error(`${spec.name} failed: ${(error as Error)?.stack ?? String(error)}`);
   return 1;

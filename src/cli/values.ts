@@ -34,3 +34,11 @@ export function directoryProblem(name: string, path: string, role: string): stri
     ? `${name}: must be a directory (${role}) or a path that does not exist yet; got ${JSON.stringify(path)}, which is a file`
     : undefined;
 }
+
+/** A directory the command reads from must exist and be a directory. */
+export function existingDirectoryProblem(name: string, path: string, role: string): string | undefined {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat?.isDirectory()
+    ? undefined
+    : `${name}: must be an existing directory (${role}); got ${JSON.stringify(path)}, which ${stat ? 'is a file' : 'does not exist'}`;
+}

@@ -18,6 +18,8 @@ export interface EnvironmentPlan {
   readonly source: PlanSource;
   readonly seconds: number;
   readonly initialised: boolean;
+  /** True when the plan came from the plan store (plan-store.ts): made earlier from exactly this configuration. */
+  readonly reused: boolean;
 }
 
 /** The human plan without the sandbox-specific "Saved the plan to ..." footer. */
@@ -81,5 +83,6 @@ export async function planEnvironment(
     source: { configuration: configurationDigest(sandbox.configText), terraformVersion: json.terraform_version },
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     initialised: !sandbox.initialised,
+    reused: false,
   };
 }

@@ -4,11 +4,16 @@
  * analysis) in one place, through the same transaction (see planOutputFiles).
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { WriteTransaction } from '../synth/write-transaction';
 import { PlanError } from './errors';
+import { countChanges } from './plan-json';
 import { planEnvironment, type EnvironmentPlan } from './plan-environment';
-import { planFileNames, renderPlanSource } from './plan-source';
+import { configurationDigest, planFileNames, renderPlanSource } from './plan-source';
+import type { PlanStore } from './plan-store';
+import { sandboxConfigText } from './sandbox';
+import { terraformVersion } from './terraform-check';
 import { stageCliConfig, type ProviderSource } from './terraform-cli-config';
 import { TerraformCommandError, type TerraformSettings } from './terraform-runner';
 
@@ -29,12 +34,15 @@ export interface PlanRequest {
   readonly provider: ProviderSource;
   /** Everything the planning writes under `cacheDir` (sandboxes, CLI config) is staged in it. */
   readonly transaction: WriteTransaction;
+  /** Plans of earlier runs by what they were made from: an environment found there is not planned again. */
+  readonly store?: PlanStore;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
 export type ProgressEvent =
   | { readonly kind: 'started'; readonly environment: string }
   | { readonly kind: 'planned'; readonly plan: EnvironmentPlan }
+  | { readonly kind: 'reused'; readonly plan: EnvironmentPlan }
   | { readonly kind: 'failed'; readonly error: PlanError };
 
 export class PlanFailures extends Error {
@@ -53,32 +61,62 @@ export async function planEnvironments(request: PlanRequest): Promise<Environmen
   const settings: TerraformSettings = { ...request.terraform, cliConfigFile: cliConfig.file };
   const sandboxes = join(cacheDir, 'sandboxes', sandboxKey(request.committedStacksDir ?? request.stacksDir));
 
-  const outcomes = await Promise.all(
-    request.environments.map(async (environment) => {
-      request.onProgress?.({ kind: 'started', environment });
-      try {
-        const plan = await planEnvironment(
-          environment,
-          join(request.stacksDir, environment, 'cdk.tf.json'),
-          join(sandboxes, environment),
-          settings,
-          cliConfig.text,
-          request.transaction,
-        );
-        request.onProgress?.({ kind: 'planned', plan });
-        return plan;
-      } catch (error) {
-        const reason =
-          error instanceof TerraformCommandError ? error.message : `planning failed: ${(error as Error).message}`;
-        const failure = new PlanError(environment, reason);
-        request.onProgress?.({ kind: 'failed', error: failure });
-        return failure;
-      }
-    }),
-  );
+  const version = request.store ? await terraformVersion(request.terraform.binary) : '';
+
+  // Each plan runs Terraform and an AWS provider process (hundreds of MB): one per core, not one per environment.
+  const outcomes = await mapBounded(request.environments, availableParallelism(), async (environment) => {
+    const stackFile = join(request.stacksDir, environment, 'cdk.tf.json');
+    const stored = request.store?.get(configurationDigest(sandboxConfigText(stackFile)), version);
+    if (stored) {
+      const plan: EnvironmentPlan = {
+        environment,
+        ...stored,
+        counts: countChanges(stored.json),
+        seconds: 0,
+        initialised: false,
+        reused: true,
+      };
+      request.onProgress?.({ kind: 'reused', plan });
+      return plan;
+    }
+    request.onProgress?.({ kind: 'started', environment });
+    try {
+      const plan = await planEnvironment(
+        environment,
+        stackFile,
+        join(sandboxes, environment),
+        settings,
+        cliConfig.text,
+        request.transaction,
+      );
+      request.store?.put(plan);
+      request.onProgress?.({ kind: 'planned', plan });
+      return plan;
+    } catch (error) {
+      const reason =
+        error instanceof TerraformCommandError ? error.message : `planning failed: ${(error as Error).message}`;
+      const failure = new PlanError(environment, reason);
+      request.onProgress?.({ kind: 'failed', error: failure });
+      return failure;
+    }
+  });
   const failures = outcomes.filter((o): o is PlanError => o instanceof PlanError);
   if (failures.length > 0) throw new PlanFailures(failures);
   return outcomes as EnvironmentPlan[];
+}
+
+/** `work` over `items` with at most `limit` running at once; results in the order of `items`. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }
 
 /** Plans of different synth outputs (the example, test fixtures) get their own sandboxes. */

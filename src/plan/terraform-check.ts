@@ -34,11 +34,32 @@ export async function terraformProblem(binary: string, configured: boolean): Pro
     throw error;
   }
   const version = versionOf(stdout);
+  if (version !== undefined) knownVersions.set(binary, version);
   if (version === undefined)
     return `${subject} is not Terraform: \`version -json\` printed no Terraform version; got ${JSON.stringify(stdout.trim().slice(0, 200))}`;
   if (compareVersions(version, MINIMUM_TERRAFORM_VERSION) < 0)
     return `${subject} is Terraform ${version}; must be >= ${MINIMUM_TERRAFORM_VERSION}`;
   return undefined;
+}
+
+/** Versions `terraformProblem` or `terraformVersion` learned, per binary: asked once per process. */
+const knownVersions = new Map<string, string>();
+
+/**
+ * The version of the Terraform `binary` (e.g. "1.11.4"): what a stored plan must have been made with to stand for a
+ * plan now (plan-store.ts). Asks the binary once per process, unless the variable check did already.
+ */
+export async function terraformVersion(binary: string): Promise<string> {
+  const known = knownVersions.get(binary);
+  if (known !== undefined) return known;
+  const { stdout } = await runTerraform(
+    { binary, cliConfigFile: devNull, timeoutSeconds: CHECK_TIMEOUT_SECONDS },
+    ['version', '-json'],
+    process.cwd(),
+  );
+  const version = versionOf(stdout) ?? `unknown: ${stdout.trim().slice(0, 100)}`;
+  knownVersions.set(binary, version);
+  return version;
 }
 
 function versionOf(stdout: string): string | undefined {

@@ -25,8 +25,30 @@ const CLIS: readonly Cli[] = [
   {
     script: 'dist/src/cli/plan.js',
     usage:
-      'usage: npm run plan -- [--env <environment>]... [--out <dir>] [--base <git ref>] [--fail-on-new-access] [--no-cache]',
-    flags: ['--env <environment>', '--out <dir>', '--base <git ref>', '--fail-on-new-access', '--no-cache', '--help'],
+      'usage: npm run plan -- [--env <environment>]... [--list-changed] [--out <dir>] [--base <git ref>] [--fail-on-new-access] [--no-cache]',
+    flags: [
+      '--env <environment>',
+      '--list-changed',
+      '--out <dir>',
+      '--base <git ref>',
+      '--fail-on-new-access',
+      '--no-cache',
+      '--help',
+    ],
+    variables: [
+      'ACCESS_CONFIG',
+      'CDKTF_OUTDIR',
+      'TERRAFORM_BIN',
+      'TF_PROVIDER_MIRROR',
+      'PLAN_TIMEOUT_SECONDS',
+      'LOCK_WAIT_SECONDS',
+    ],
+  },
+  {
+    script: 'dist/src/cli/report.js',
+    usage:
+      'usage: npm run report -- [--plans <dir>]... [--out <dir>] [--base <git ref>] [--fail-on-new-access] [--no-cache]',
+    flags: ['--plans <dir>', '--out <dir>', '--base <git ref>', '--fail-on-new-access', '--no-cache', '--help'],
     variables: [
       'ACCESS_CONFIG',
       'CDKTF_OUTDIR',

@@ -1,12 +1,11 @@
 /**
  * Outputs know where they came from: each plan file has a `<env>.plan.source.json` naming the configuration
  * Terraform planned. `npm run access` refuses plans the current config does not give, `npm run plan --env x`
- * plans stale environments too instead of analysing old files, and the files of an environment removed from the
+ * writes that environment's plan files only, and the files of an environment removed from the
  * config go with the run's other writes. All on real plans, in a throwaway project.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CliResult } from '../helpers/cli';
 import { IsolatedProjects, VALID_MINIMAL_CONFIG, type IsolatedProject } from '../helpers/isolated-project';
 
 const projects = new IsolatedProjects();
@@ -27,7 +26,6 @@ teams: [{ name: viewers, grants: [{ profile: viewer, pipelines: all }] }]
 people: [{ name: jin, console: { enabled: false }, memberships: { dev: [viewers] } }]
 `;
 
-const output = (r: CliResult) => `${r.stdout}${r.stderr}`;
 const tfplans = (project: IsolatedProject) => readdirSync(join(project.dir, 'tfplans')).sort();
 
 let project: IsolatedProject;
@@ -54,14 +52,23 @@ test('GIVEN planned environments WHEN the config changes THEN access refuses the
   expect(access.stdout).toBe('');
 }, 180_000);
 
-test('WHEN only prod is planned THEN the stale dev is planned too, and access reads fresh plans', async () => {
+test('WHEN only prod is planned (--env) THEN only its plan files are written; access still refuses the stale dev until a full plan', async () => {
   const devAccessBefore = readFileSync(join(project.dir, 'tfplans', 'dev.access.json'), 'utf8');
-  const plan = await project.run({ command: 'plan', args: ['--env', 'prod'] });
-  expect(plan.exitCode).toBe(0);
-  expect(plan.stdout).toContain(
-    '[dev] planning it too: its plan was made from another config or code than the current one gives',
-  );
-  expect(plan.stdout).toContain('Planned 2 environments');
+  const prodOnly = await project.run({ command: 'plan', args: ['--env', 'prod', '--out', 'prod-only'] });
+  expect([prodOnly.exitCode, prodOnly.stderr]).toEqual([0, '']);
+  expect(readdirSync(join(project.dir, 'prod-only')).sort()).toEqual([
+    'prod.plan.json',
+    'prod.plan.source.json',
+    'prod.plan.txt',
+  ]);
+  expect(prodOnly.stdout).toContain('npm run report -- --plans prod-only');
+  expect((await project.run({ command: 'access' })).exitCode).toBe(1);
+
+  const plan = await project.run({ command: 'plan' });
+  expect([plan.exitCode, plan.stderr]).toEqual([0, '']);
+  // dev's stack changed (lee): planned; prod's did not: its plan is reused from .cache/plans.
+  expect(plan.stdout).toContain('[prod] plan reused: this exact stack was planned before');
+  expect(plan.stdout).toContain('Planned 1 environment ');
   const devAccess = readFileSync(join(project.dir, 'tfplans', 'dev.access.json'), 'utf8');
   expect(devAccessBefore).not.toContain('user/lee');
   expect(devAccess).toContain('user/lee');
@@ -69,11 +76,6 @@ test('WHEN only prod is planned THEN the stale dev is planned too, and access re
   const access = await project.run({ command: 'access' });
   expect([access.exitCode, access.stderr]).toEqual([0, '']);
   expect(access.stdout).toContain('user/lee');
-
-  // Nothing stale left: planning prod alone now plans prod alone.
-  const again = await project.run({ command: 'plan', args: ['--env', 'prod'] });
-  expect(output(again)).not.toContain('planning it too');
-  expect(again.stdout).toContain('Planned 1 environment ');
 }, 240_000);
 
 test('WHEN an environment leaves the config THEN its plan and access files are removed with the run', async () => {

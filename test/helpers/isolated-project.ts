@@ -14,13 +14,14 @@ import { PROJECT_ROOT, type CliResult } from './cli';
 import { cliEnvironment } from './cli-env';
 import { snapshotTree } from './tree';
 
-export type CliCommand = 'synth' | 'plan' | 'access';
+export type CliCommand = 'synth' | 'plan' | 'access' | 'report';
 
 /** The compiled entry point of each CLI, in the repository under test. */
 export const CLI_ENTRY: Readonly<Record<CliCommand, string>> = {
   synth: join(PROJECT_ROOT, 'dist', 'main.js'),
   plan: join(PROJECT_ROOT, 'dist', 'src', 'cli', 'plan.js'),
   access: join(PROJECT_ROOT, 'dist', 'src', 'cli', 'access.js'),
+  report: join(PROJECT_ROOT, 'dist', 'src', 'cli', 'report.js'),
 };
 
 /** The config file every CLI reads by default, relative to the project directory. */

@@ -8,15 +8,17 @@ import { TEST_PLANS_DIR } from '../helpers/plans';
 const dir = join(TEST_PLANS_DIR, 'review');
 mkdirSync(dir, { recursive: true });
 
-test('--base HEAD plans the committed config too; an unchanged config is one line per environment and passes the new-access gate', async () => {
+test('--base HEAD with an unchanged config plans nothing: one line per environment, and the new-access gate passes', async () => {
   const out = join(dir, 'base-head');
-  const result = await runPlanCli(['--env', 'prod', '--base', 'HEAD', '--fail-on-new-access', '--out', out], {
+  const result = await runPlanCli(['--base', 'HEAD', '--fail-on-new-access', '--out', out], {
     ACCESS_CONFIG: EXAMPLE_CONFIG_FILE,
     CDKTF_OUTDIR: join(dir, 'base-head-synth'),
   });
   expect(result.stderr).toBe('');
   expect(result.exitCode).toBe(0);
-  expect(result.stdout).toContain('[base:prod] planned in');
+  for (const environment of ['dev', 'staging', 'prod'])
+    expect(result.stdout).toContain(`[${environment}] unchanged against HEAD: not planned`);
+  expect(result.stdout).not.toMatch(/\] (planning|planned in)/);
   expect(result.stdout).toContain('No new access against HEAD.');
   expect(result.stdout).not.toContain('NEW ACCESS');
   const summary = readFileSync(join(out, 'SUMMARY.md'), 'utf8');
@@ -67,10 +69,15 @@ suppressions:
 test('Ctrl-C while Terraform runs: exit 130 and no file written', async () => {
   const { spawn } = await import('node:child_process');
   const out = join(dir, 'interrupted');
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'plan.js'), '--out', out], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ACCESS_CONFIG: EXAMPLE_CONFIG_FILE, CDKTF_OUTDIR: join(dir, 'interrupted-synth') },
-  });
+  // --no-cache: the plan store would answer the example's stacks without running Terraform.
+  const child = spawn(
+    process.execPath,
+    [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'plan.js'), '--out', out, '--no-cache'],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ACCESS_CONFIG: EXAMPLE_CONFIG_FILE, CDKTF_OUTDIR: join(dir, 'interrupted-synth') },
+    },
+  );
   let stdout = '';
   const exit = new Promise<number | null>((resolve) =>
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : null))),

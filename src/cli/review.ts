@@ -1,0 +1,195 @@
+/**
+ * The review of a config, head against base, at the cost of what changed: the part `npm run plan` and
+ * `npm run report` share.
+ *
+ * Per environment and side, what its analysis result depends on is known before anything is planned: its stack,
+ * the stacks of the environments it has trust edges with, its intent and this code (result-store.ts resultKey).
+ * - An environment whose key is the same on both sides is unchanged: its result is the same on both sides, so it is
+ *   analysed at most once (never, when the result store has it) and planned only if it must be analysed.
+ * - Every other environment is analysed on each side it exists on, from plans that the plan store answers when the
+ *   same stack was planned before; only what was never planned runs Terraform.
+ */
+import type { PlanFile } from '../analysis/plan-files';
+import { analyzeEnvironments, applySuppressions, type EnvironmentResult } from '../analysis/analyze';
+import type { DecisionCache } from '../analysis/decision-cache';
+import { emptyStatistics, type MatrixStatistics } from '../analysis/access-matrix';
+import type { ReportSide } from '../analysis/report';
+import { resultKey, type ResultStore } from '../analysis/result-store';
+import type { LoadedConfig } from '../model/load-model';
+import { accessIntent } from '../model/intent';
+import type { EnvironmentModel } from '../model/types';
+import type { EnvironmentPlan } from '../plan/plan-environment';
+import { PlanView } from '../plan/plan-json';
+import { configurationDigest } from '../plan/plan-source';
+import { planEnvironments, type PlanRequest } from '../plan/planner';
+import { sandboxConfigText } from '../plan/sandbox';
+import type { StagedSynth } from '../synth/synthesize';
+import { join } from 'node:path';
+
+/** One side (head or base) of a review: its config, synthesized, and what each environment's result depends on. */
+export interface ReviewSide {
+  /** '' for the head, 'base:' for the base: prefixes progress lines. */
+  readonly label: string;
+  readonly loaded: LoadedConfig;
+  readonly synth: StagedSynth;
+  /** Environment names, in config order. */
+  readonly names: readonly string[];
+  /** Environment -> what its plan is made from (configuration digest @ Terraform version). */
+  readonly planSources: ReadonlyMap<string, string>;
+  /** Environment -> the other environments whose plans its analysis reads (analysisDependencies). */
+  readonly dependencies: ReadonlyMap<string, readonly string[]>;
+  /** Environment -> its result key: equal keys, equal results. */
+  readonly keys: ReadonlyMap<string, string>;
+}
+
+export function reviewSide(
+  label: string,
+  loaded: LoadedConfig,
+  synth: StagedSynth,
+  terraformVersion: string,
+): ReviewSide {
+  const environments = synth.model.environments;
+  const names = environments.map((e) => e.name);
+  const planSources = new Map(
+    names.map((name) => [
+      name,
+      `${configurationDigest(sandboxConfigText(join(synth.stagedStacksDir, name, 'cdk.tf.json')))}@${terraformVersion}`,
+    ]),
+  );
+  const dependencies = analysisDependencies(environments);
+  const intent = accessIntent(loaded.config, loaded.model);
+  const keys = new Map(
+    names.map((name) => [
+      name,
+      resultKey({
+        environment: name,
+        plan: planSources.get(name) ?? '',
+        dependencies: Object.fromEntries((dependencies.get(name) ?? []).map((p) => [p, planSources.get(p) ?? ''])),
+        intent: JSON.stringify(intent.environments.find((e) => e.environment === name) ?? null),
+      }),
+    ]),
+  );
+  return { label, loaded, synth, names, planSources, dependencies, keys };
+}
+
+/**
+ * Which other environments' plans an environment's analysis reads (access-matrix.ts, access-analysis.ts): those
+ * whose accounts its roles trust (their users are who may assume the roles, under their own guardrails), and those
+ * in the same account (a principal or resource is found by its account). Nothing else: an environment's matrix
+ * asks about its own principals and resources only. So a hub trusted by 200 spokes depends on none of them, and a
+ * change to one spoke leaves the hub's result, and the 199 other spokes', as they were.
+ */
+export function analysisDependencies(environments: readonly EnvironmentModel[]): Map<string, string[]> {
+  const byAccount = new Map<string, string[]>();
+  for (const env of environments) byAccount.set(env.accountId, [...(byAccount.get(env.accountId) ?? []), env.name]);
+  return new Map(
+    environments.map((env) => {
+      const accounts = new Set([env.accountId, ...env.roles.map((r) => r.trustedAccountId)]);
+      const names = new Set([...accounts].flatMap((account) => byAccount.get(account) ?? []));
+      names.delete(env.name);
+      return [env.name, environments.map((e) => e.name).filter((name) => names.has(name))];
+    }),
+  );
+}
+
+/** Environments whose result is the same on both sides (equal keys): reported in one line. */
+export function unchangedEnvironments(head: ReviewSide, base: ReviewSide | undefined): Set<string> {
+  if (!base) return new Set();
+  return new Set(head.names.filter((name) => base.keys.has(name) && base.keys.get(name) === head.keys.get(name)));
+}
+
+/** What a review run reuses and where it plans: the plan settings, and the stores. */
+export interface ReviewContext {
+  readonly planning: Omit<PlanRequest, 'environments' | 'stacksDir' | 'committedStacksDir' | 'onProgress'>;
+  readonly results: ResultStore;
+  readonly decisions?: DecisionCache;
+  readonly onProgress: (label: string) => PlanRequest['onProgress'];
+  /** Told which environments are planned only so their result can be computed (no stored result). */
+  readonly onNote?: (message: string) => void;
+}
+
+/** One side's outcome: its results and the plans the run had in hand. */
+export interface SideOutcome {
+  readonly results: ReadonlyMap<string, EnvironmentResult>;
+  /** The plans loaded or made for this side, in config order. */
+  readonly plans: readonly EnvironmentPlan[];
+  readonly analysis: Awaited<ReturnType<typeof analyzeEnvironments>>['analysis'];
+  /** Environments analysed now (the others' results were stored). */
+  readonly computed: readonly string[];
+}
+
+/**
+ * The results of `wanted` on one side: stored ones as they are, the others analysed from plans of them and their
+ * dependencies. `withPlans` are loaded (or planned) even when their result is stored: the report shows their
+ * plans.
+ */
+export async function resolveSide(
+  context: ReviewContext,
+  side: ReviewSide,
+  wanted: readonly string[],
+  withPlans: readonly string[],
+  statistics: MatrixStatistics = emptyStatistics(),
+): Promise<SideOutcome> {
+  const stored = new Map<string, EnvironmentResult>();
+  for (const name of wanted) {
+    const result = context.results.get(side.keys.get(name) ?? '');
+    if (result) stored.set(name, result);
+  }
+  const compute = wanted.filter((name) => !stored.has(name));
+  const needed = new Set([...compute, ...compute.flatMap((name) => side.dependencies.get(name) ?? []), ...withPlans]);
+  const environments = side.names.filter((name) => needed.has(name));
+  const plans =
+    environments.length === 0
+      ? []
+      : await planEnvironments({
+          ...context.planning,
+          environments,
+          stacksDir: side.synth.stagedStacksDir,
+          committedStacksDir: side.synth.stacksDir,
+          onProgress: context.onProgress(side.label),
+        });
+  const files: PlanFile[] = plans.map(planFile);
+  const intent = accessIntent(side.loaded.config, side.loaded.model);
+  const { analysis, results: computed } = await analyzeEnvironments(
+    files,
+    new Set(compute),
+    { cache: context.decisions, intent },
+    statistics,
+  );
+  for (const [name, result] of computed) context.results.put(side.keys.get(name) ?? '', result);
+  const results = new Map(
+    wanted
+      .map((name) => [name, stored.get(name) ?? computed.get(name)] as const)
+      .filter((entry): entry is [string, EnvironmentResult] => entry[1] !== undefined),
+  );
+  return { results, plans, analysis, computed: compute };
+}
+
+/** The report's view of one side: every environment's access, the findings with the config's suppressions. */
+export function reportSide(
+  side: ReviewSide,
+  outcome: SideOutcome,
+  statistics: MatrixStatistics,
+  shared: ReadonlyMap<string, EnvironmentResult> = new Map(),
+): ReportSide {
+  const results = side.names.flatMap((name) => {
+    const result = outcome.results.get(name) ?? shared.get(name);
+    return result ? [result] : [];
+  });
+  return {
+    result: {
+      analysis: outcome.analysis,
+      access: results.map((r) => r.access),
+      ...applySuppressions(
+        results.flatMap((r) => r.findings),
+        side.synth.suppressions,
+      ),
+      statistics,
+    },
+    planText: new Map(outcome.plans.map((p) => [p.environment, p.text])),
+  };
+}
+
+export function planFile(plan: EnvironmentPlan): PlanFile {
+  return { name: plan.environment, plan: new PlanView(plan.json), text: plan.text };
+}
