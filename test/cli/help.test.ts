@@ -72,8 +72,8 @@ const CLIS: readonly Cli[] = [
   },
   {
     script: 'dist/src/bench/benchmark.js',
-    usage: 'usage: npm run bench -- [--runs <n>] [--sizes <users,...>] [--skip-tests]',
-    flags: ['--runs <n>', '--sizes <users,...>', '--skip-tests', '--help'],
+    usage: 'usage: npm run bench -- [--runs <n>] [--sizes <users,...>] [--skip-tests] [--org <environments,...>]',
+    flags: ['--runs <n>', '--sizes <users,...>', '--skip-tests', '--org <environments,...>', '--help'],
     variables: ['TERRAFORM_BIN', 'TF_PROVIDER_MIRROR'],
   },
   {
