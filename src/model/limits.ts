@@ -20,6 +20,14 @@ export const AWS_LIMITS = {
   roleNameLength: 64,
 } as const;
 
+/**
+ * A managed policy's size as IAM counts it against `AWS_LIMITS.managedPolicySize` (white space not counted): the
+ * one measure of the limit check and of the packing of assume-role grants (assume-role-policies.ts).
+ */
+export function managedPolicySize(policy: Pick<ManagedPolicyModel, 'json'>): number {
+  return policySize(policy.json);
+}
+
 /** Per-account IAM quotas (AWS defaults; an account can have them raised), by their name in Service Quotas. */
 export const ACCOUNT_QUOTAS = {
   users: { name: 'Users per account', value: 5000 },
@@ -39,22 +47,33 @@ interface EnvironmentProblem {
 const IAM_NAME = /^[\w+=,.@-]+$/;
 const count = (n: number) => n.toLocaleString('en-US');
 
-function checkName(
-  env: EnvironmentModel,
-  kind: string,
-  name: string,
-  max: number,
-  origin: ConfigPath,
-): EnvironmentProblem[] {
+/** An entity reported at its origin; a policy packed from several config entries says that origin is the first. */
+interface Located {
+  readonly name: string;
+  readonly origin: ConfigPath;
+  readonly alsoFrom?: readonly ConfigPath[];
+}
+
+function alsoFromNote(entity: Located): string {
+  const others = entity.alsoFrom?.length ?? 0;
+  return others === 0 ? '' : ` (it comes from ${count(others + 1)} config entries; the place shown is the first)`;
+}
+
+function checkName(env: EnvironmentModel, kind: string, entity: Located, max: number): EnvironmentProblem[] {
   const problems: EnvironmentProblem[] = [];
-  const at = { environment: env.name, path: origin };
+  const { name } = entity;
+  const at = { environment: env.name, path: entity.origin };
+  const note = alsoFromNote(entity);
   if (name.length > max)
     problems.push({
       ...at,
-      message: `${kind} name "${name}" {in} is ${name.length} characters; IAM allows at most ${max}`,
+      message: `${kind} name "${name}" {in} is ${name.length} characters; IAM allows at most ${max}${note}`,
     });
   if (!IAM_NAME.test(name))
-    problems.push({ ...at, message: `${kind} name "${name}" {in} may only contain letters, digits and + = , . @ _ -` });
+    problems.push({
+      ...at,
+      message: `${kind} name "${name}" {in} may only contain letters, digits and + = , . @ _ -${note}`,
+    });
   return problems;
 }
 
@@ -62,12 +81,8 @@ function checkName(
  * One problem per name that repeats an earlier one of the same kind of IAM entity in the account, exactly or
  * differing only in case: IAM names are case-insensitive (`Jin` and `jin` collide at apply).
  */
-function checkUnique(
-  env: EnvironmentModel,
-  kind: string,
-  entries: readonly { readonly name: string; readonly origin: ConfigPath }[],
-): EnvironmentProblem[] {
-  const seen = new Map<string, { readonly name: string; readonly origin: ConfigPath }>();
+function checkUnique(env: EnvironmentModel, kind: string, entries: readonly Located[]): EnvironmentProblem[] {
+  const seen = new Map<string, Located>();
   const problems: EnvironmentProblem[] = [];
   for (const entry of entries) {
     const first = seen.get(entry.name.toLowerCase());
@@ -83,7 +98,7 @@ function checkUnique(
       environment: env.name,
       path: entry.origin,
       related: first.origin,
-      message: `${clash}; IAM names are case-insensitive and unique per AWS account`,
+      message: `${clash}; IAM names are case-insensitive and unique per AWS account${alsoFromNote(entry)}`,
     });
   }
   return problems;
@@ -110,27 +125,38 @@ function checkQuotas(env: EnvironmentModel, policies: readonly ManagedPolicyMode
   });
 }
 
+/** How many of a group's policies are its packed assume-role grants, and how many roles they list; '' for none. */
+function assumeRoleShare(policies: readonly ManagedPolicyModel[]): string {
+  const assume = policies.filter((p) => p.purpose === 'assume-role');
+  if (assume.length === 0) return '';
+  const roles = assume.reduce(
+    (n, p) => n + p.document.statements.reduce((m, s) => m + (s.resources?.length ?? 0), 0),
+    0,
+  );
+  return ` (${policies.length - assume.length} for its grants, ${assume.length} holding its sts:AssumeRole grants on ${count(roles)} cross-account role${roles === 1 ? '' : 's'}, as few as IAM's ${count(AWS_LIMITS.managedPolicySize)}-character policy size allows)`;
+}
+
 function checkEnvironment(env: EnvironmentModel): EnvironmentProblem[] {
   const problems: EnvironmentProblem[] = [];
   const at = (path: ConfigPath, message: string) => problems.push({ environment: env.name, path, message });
   const policies = [...env.groups.flatMap((g) => g.policies), ...env.roles.flatMap((r) => r.policies)];
 
   for (const policy of policies) {
-    problems.push(...checkName(env, 'policy', policy.name, AWS_LIMITS.policyNameLength, policy.origin));
-    const size = policySize(policy.json);
+    problems.push(...checkName(env, 'policy', policy, AWS_LIMITS.policyNameLength));
+    const size = managedPolicySize(policy);
     if (size > AWS_LIMITS.managedPolicySize) {
       at(
         policy.origin,
-        `policy "${policy.name}" {in} renders to ${size} characters; a managed policy may have at most ${AWS_LIMITS.managedPolicySize} (split the grant or scope it with "all" or tags)`,
+        `policy "${policy.name}" {in} renders to ${size} characters; a managed policy may have at most ${AWS_LIMITS.managedPolicySize} (split the grant or scope it with "all" or tags)${alsoFromNote(policy)}`,
       );
     }
   }
   for (const group of env.groups) {
-    problems.push(...checkName(env, 'group', group.name, AWS_LIMITS.groupNameLength, group.origin));
+    problems.push(...checkName(env, 'group', group, AWS_LIMITS.groupNameLength));
     if (group.policies.length > AWS_LIMITS.managedPoliciesPerGroup) {
       at(
         group.origin,
-        `group "${group.name}" {in} would have ${group.policies.length} managed policies attached; AWS allows at most ${AWS_LIMITS.managedPoliciesPerGroup} per group`,
+        `group "${group.name}" {in} would have ${group.policies.length} managed policies attached${assumeRoleShare(group.policies)}; AWS allows at most ${AWS_LIMITS.managedPoliciesPerGroup} per group`,
       );
     }
   }
@@ -143,7 +169,7 @@ function checkEnvironment(env: EnvironmentModel): EnvironmentProblem[] {
     }
   }
   for (const role of env.roles) {
-    problems.push(...checkName(env, 'role', role.name, AWS_LIMITS.roleNameLength, role.origin));
+    problems.push(...checkName(env, 'role', role, AWS_LIMITS.roleNameLength));
     const trustSize = policySize(role.trustJson);
     if (trustSize > AWS_LIMITS.trustPolicySize) {
       at(

@@ -17,6 +17,8 @@ import type {
   PipelineSelector,
   ProfileConfig,
 } from '../config/schema';
+import { assumeRolePolicies, type AssumableRole } from './assume-role-policies';
+import { managedPolicy } from './managed-policy';
 import { profileStatements, undeclaredResources, type ApprovalActionRef, type ResolvedScope } from './profile-policies';
 import type {
   AccessModel,
@@ -24,7 +26,6 @@ import type {
   EnvironmentModel,
   GroupModel,
   ManagedPolicyModel,
-  PolicyPurpose,
   RoleModel,
   UserModel,
 } from './types';
@@ -34,17 +35,6 @@ export interface Resolution {
   readonly problems: readonly ConfigProblem[];
   /** Notes on a usable config that only show once resolved (an admin with no service role to pass). */
   readonly warnings: readonly ConfigProblem[];
-}
-
-function managedPolicy(
-  name: string,
-  purpose: PolicyPurpose,
-  description: string,
-  statements: PolicyStatement[],
-  origin: ConfigPath,
-): ManagedPolicyModel {
-  const document: PolicyDocument = { statements };
-  return { name, purpose, description, document, json: renderPolicy(document), origin };
 }
 
 export interface ScopeRequest {
@@ -428,35 +418,29 @@ export function resolveAccessModel(
       for (const team of person.memberships[resolver.env.name] ?? []) resolver.addTeamGroup(team);
     }
   }
-  // The trusted side of each cross-account role: sts:AssumeRole on exactly that role, on the named teams' groups.
+  // The trusted side: each team a cross-account role trusts may assume it, from its group in the trusted
+  // environment. Collected first, then packed per team (assume-role-policies.ts) after its grant policies.
+  const assumable = new Map<EnvironmentResolver, Map<string, AssumableRole[]>>();
   const rolesPerEnv = resolvers.map((resolver) =>
     resolver.env.crossAccountRoles.map((role, r) => {
       const trusted = role.trust.environment !== undefined ? resolverOf(role.trust.environment) : undefined;
       const model = resolver.role(role, r, trusted?.env.accountId ?? role.trust.accountId ?? '');
       if (trusted) {
+        const byTeam = assumable.get(trusted) ?? new Map<string, AssumableRole[]>();
+        assumable.set(trusted, byTeam);
         for (const team of role.trust.teams) {
           trusted.addTeamGroup(team);
-          trusted.groups.get(team)?.policies.push(
-            managedPolicy(
-              `assume-${role.name}-${resolver.env.name}`,
-              'assume-role',
-              `Lets team ${team} assume ${model.arn} (codepipeline-access)`,
-              [
-                {
-                  sid: 'AssumeCrossAccountRole',
-                  effect: 'Allow',
-                  actions: ['sts:AssumeRole'],
-                  resources: [model.arn],
-                },
-              ],
-              ['environments', resolver.envIndex, 'crossAccountRoles', r, 'trust'],
-            ),
-          );
+          if (!trusted.groups.has(team)) continue;
+          const roles = byTeam.get(team) ?? [];
+          roles.push({ arn: model.arn, origin: ['environments', resolver.envIndex, 'crossAccountRoles', r, 'trust'] });
+          byTeam.set(team, roles);
         }
       }
       return model;
     }),
   );
+  for (const [trusted, byTeam] of assumable)
+    for (const [team, roles] of byTeam) trusted.groups.get(team)?.policies.push(...assumeRolePolicies(team, roles));
 
   const environments = resolvers.map((resolver, e): EnvironmentModel => {
     const { env } = resolver;

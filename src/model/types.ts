@@ -28,8 +28,14 @@ export interface ManagedPolicyModel {
   readonly document: PolicyDocument;
   /** `renderPolicy(document)`: the exact text sent to IAM. */
   readonly json: string;
-  /** The config entry this policy comes from, for error messages. */
+  /** The config entry this policy comes from, for error messages (the first, when it comes from several). */
   readonly origin: ConfigPath;
+  /**
+   * The other config entries this policy comes from: a packed assume-role policy holds the grants of several
+   * cross-account roles (assume-role-policies.ts), and `origin` is only the first of them.
+   * @default - none: the policy comes from `origin` alone
+   */
+  readonly alsoFrom?: readonly ConfigPath[];
 }
 
 export interface GroupModel {

@@ -71,7 +71,7 @@ test('the self-service policy keeps ${aws:username} literal through Terraform', 
 });
 
 test('dev grants pipeline-viewers sts:AssumeRole on the prod role, which trusts dev', () => {
-  expect(policyOf(dev, 'assume-CrossAccountPipelineViewers-prod').Statement[0]).toMatchObject({
+  expect(policyOf(dev, 'pipeline-viewers-assume-roles').Statement[0]).toMatchObject({
     Action: ['sts:AssumeRole'],
     Resource: ['arn:aws:iam::111222333444:role/CrossAccountPipelineViewers'],
   });

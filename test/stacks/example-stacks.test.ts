@@ -329,11 +329,9 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
       'release-approvers-approver': 'profile:approver',
       'release-managers-admin': 'profile:admin',
     });
-    expect(managedPolicy(stacks.dev, 'assume-CrossAccountPipelineViewers-prod')).toBeDefined();
+    expect(managedPolicy(stacks.dev, 'pipeline-viewers-assume-roles')).toBeDefined();
     expect(
-      Object.values(stacks.dev.resource.aws_iam_policy).find(
-        (p) => p.name === 'assume-CrossAccountPipelineViewers-prod',
-      )?.tags,
+      Object.values(stacks.dev.resource.aws_iam_policy).find((p) => p.name === 'pipeline-viewers-assume-roles')?.tags,
     ).toEqual({
       'codepipeline-access:purpose': 'assume-role',
     });
@@ -351,12 +349,12 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
 describe('dev (111111111111, the trusted account)', () => {
   test('seed 001: the pipeline-viewers group may assume exactly the role in prod', () => {
     const dev = stacks.dev;
-    const policy = managedPolicy(dev, 'assume-CrossAccountPipelineViewers-prod');
+    const policy = managedPolicy(dev, 'pipeline-viewers-assume-roles');
     expect(policy.Statement).toEqual([
       { Sid: 'AssumeCrossAccountRole', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: [ROLE_ARN] },
     ]);
     expect(groupPolicyNames(dev, 'pipeline-viewers')).toEqual([
-      'assume-CrossAccountPipelineViewers-prod',
+      'pipeline-viewers-assume-roles',
       'pipeline-viewers-viewer',
     ]);
     expect(resource(dev, 'aws_iam_user_group_membership', 'ana').groups).toContain(
@@ -366,9 +364,7 @@ describe('dev (111111111111, the trusted account)', () => {
 
   test('the trust and the assume-role policy name the same role and accounts across the two stacks', () => {
     const roleArnInProd = `arn:aws:iam::${stacks.prod.provider.aws[0].allowed_account_ids}:role/${resource(stacks.prod, 'aws_iam_role', 'CrossAccountPipelineViewers').name}`;
-    expect(managedPolicy(stacks.dev, 'assume-CrossAccountPipelineViewers-prod').Statement[0].Resource).toEqual([
-      roleArnInProd,
-    ]);
+    expect(managedPolicy(stacks.dev, 'pipeline-viewers-assume-roles').Statement[0].Resource).toEqual([roleArnInProd]);
     const trusted = parsePolicy(resource(stacks.prod, 'aws_iam_role', 'CrossAccountPipelineViewers').assume_role_policy)
       .Statement[0].Principal;
     expect(trusted).toEqual({ AWS: [`arn:aws:iam::${stacks.dev.provider.aws[0].allowed_account_ids}:root`] });
