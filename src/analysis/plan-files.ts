@@ -50,13 +50,13 @@ export const accessFileName = (environment: string) => `${environment}.access.js
 export const SUMMARY_FILE = 'SUMMARY.md';
 
 /**
- * The per-environment files of `npm run plan` (plan, plan text, plan source, access file) in `dir` that belong to no
+ * The per-environment files of `npm run plan` (plan, plan text, plan source, access file, review) in `dir` that belong to no
  * environment of `environments`: what an environment removed from the config left behind, to be removed with the
  * run's other writes.
  */
 export function filesOfOtherEnvironments(dir: string, environments: readonly string[]): string[] {
   if (!existsSync(dir)) return [];
-  const suffixes = [...Object.values(planFileNames('')), accessFileName('')];
+  const suffixes = [...Object.values(planFileNames('')), accessFileName(''), '.review.md'];
   return readdirSync(dir)
     .filter((name) => {
       const suffix = suffixes.find((s) => name.endsWith(s));

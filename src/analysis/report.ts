@@ -7,6 +7,7 @@
  */
 import { changeKind, countChanges, type PlanView } from '../plan/plan-json';
 import { accessChanges, describeChangeContext, type AccessChange } from './access-diff';
+import { trustGraph, type TrustChange } from './trust-graph';
 import type { AnalysisResult } from './analyze';
 import { describeContext, type AllowedWhen, type EnvironmentAccess } from './environment-access';
 import { describeAttributeChange, describePlanDiff, isEmptyPlanDiff, planDiff, type PlanDiff } from './plan-diff';
@@ -158,22 +159,173 @@ function environmentSection(
   };
 }
 
-export function renderSummary(head: ReportSide, base?: ReportSide): string {
-  const sections = head.result.access.map((access) => environmentSection(access, head, base));
+/** GitHub's comment limit is 65,536 characters; the report stays under this, with room for the workflow's lines. */
+export const SUMMARY_BUDGET = 60_000;
+
+/** The review's files: SUMMARY.md (the PR comment) and `<env>.review.md` per environment shown in full. */
+export interface ReportFiles {
+  readonly summary: string;
+  /** [file name, content], one per environment that is more than one line. */
+  readonly reviews: readonly [string, string][];
+}
+
+export const reviewFileName = (environment: string) => `${environment}.review.md`;
+
+/** One environment's headline: what a reviewer must see first. */
+interface Headline {
+  readonly name: string;
+  readonly row: string;
+  readonly section: readonly string[];
+}
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/**
+ * The review: SUMMARY.md, under SUMMARY_BUDGET for any change, and the full detail of every environment that is
+ * more than one line in `<env>.review.md`. The summary has, in this order: the counts; one headline row per
+ * changed environment (resources against the base, gains, losses, deletions, findings, the link to its review);
+ * a Mermaid graph of the cross-account trust that changes; then each changed environment's full section while
+ * they fit, whole (later ones are linked instead); the unchanged environments in one line. Whatever does not fit
+ * is left out whole and counted, never cut inside a table, a fence or a <details>.
+ * `unchanged`: environments whose result was reused because their inputs equal the base's (plan --base).
+ */
+export function renderReport(
+  head: ReportSide,
+  base: ReportSide | undefined,
+  unchanged: ReadonlySet<string> = new Set(),
+): ReportFiles {
+  const headlines: Headline[] = [];
+  const quiet: string[] = [];
+  const trust: TrustChange[] = [];
+  for (const access of head.result.access) {
+    const name = access.environment;
+    if (unchanged.has(name)) {
+      quiet.push(name);
+      continue;
+    }
+    const section = environmentSection(access, head, base);
+    if (section.unchanged) {
+      quiet.push(name);
+      continue;
+    }
+    const baseAccess = base?.result.access.find((a) => a.environment === name);
+    const changes = accessChanges(baseAccess, access);
+    trust.push(
+      ...changes
+        .filter((c) => c.actions.includes('sts:AssumeRole'))
+        .map((c) => ({
+          change: c.change,
+          principal: c.principal,
+          role: c.resource,
+          environment: name,
+          accountId: access.accountId,
+        })),
+    );
+    headlines.push({ name, row: headlineRow(access, head, base, changes), section: section.lines });
+  }
   const gone = (base?.result.access ?? []).filter(
     (b) => !head.result.access.some((a) => a.environment === b.environment),
   );
-  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   const errors = head.result.findings.filter((f) => f.severity === 'error').length;
-  const unchanged = base ? ` (${sections.filter((s) => s.unchanged).length} unchanged)` : '';
   const against = base ? 'against the base branch' : 'against nothing (no base given): everything shows as added';
-  return `${[
+  const total = head.result.access.length;
+  const top = [
     '# codepipeline-access review',
     '',
-    `${count(sections.length, 'environment')}${unchanged}; ${count(errors, 'error')}, ${count(head.result.findings.length - errors, 'warning')}; changes ${against}.`,
-    ...sections.flatMap((section) => ['', ...section.lines]),
-    ...gone.flatMap((b) => ['', `\`${b.environment}\`: no longer in the config (the base had it).`]),
-  ].join('\n')}\n`;
+    `${count(total, 'environment')}${base ? ` (${total - headlines.length} unchanged)` : ''}; ${count(errors, 'error')}, ${count(head.result.findings.length - errors, 'warning')}; changes ${against}.`,
+  ].join('\n');
+  const where =
+    "Each changed environment's full review is in `tfplans/<env>.review.md` (in CI: the run's `tfplans` artifact).";
+  const tail = [
+    ...(quiet.length > 0
+      ? [`Unchanged: ${quiet.map((n) => `\`${n}\``).join(', ')} (plan and access as the base's, no findings).`]
+      : []),
+    ...gone.map((b) => `\`${b.environment}\`: no longer in the config (the base had it).`),
+  ].join('\n\n');
+  const blocks: string[] = [];
+  if (headlines.length > 0) {
+    const table = fitRows(
+      [
+        '| environment | against the base | gains | losses | deletions | findings | review |',
+        '| --- | --- | --- | --- | --- | --- | --- |',
+      ],
+      headlines.map((h) => h.row),
+      SUMMARY_BUDGET / 3,
+      (n) => `${n} more changed environment${n === 1 ? '' : 's'}: see their \`<env>.review.md\``,
+    );
+    blocks.push(['## Changed environments', '', ...table, '', where].join('\n'));
+  }
+  const graph = trustGraph(trust);
+  if (graph.length > 0) blocks.push(['## Cross-account trust that changes', '', ...graph].join('\n'));
+  // The sections in full while they fit, whole; the rest is linked (room is kept for the longest such line).
+  const linkedLine = (names: readonly string[]) =>
+    `${count(names.length, 'environment')} shown in its review file only (the comment holds ${SUMMARY_BUDGET.toLocaleString('en-US')} characters): ${names.map((n) => `[${n}](${reviewFileName(n)})`).join(', ')}.`;
+  const fixed = [top, ...blocks, tail, linkedLine(headlines.map((h) => h.name))].join('\n\n').length + 2;
+  let room = SUMMARY_BUDGET - fixed;
+  const linked: string[] = [];
+  for (const h of headlines) {
+    const text = h.section.join('\n');
+    if (text.length + 2 <= room) {
+      blocks.push(text);
+      room -= text.length + 2;
+    } else linked.push(h.name);
+  }
+  if (linked.length > 0) blocks.push(linkedLine(linked));
+  const summary = `${[top, ...blocks, ...(tail ? [tail] : [])].join('\n\n')}\n`;
+  const reviews = headlines.map(
+    (h) =>
+      [
+        reviewFileName(h.name),
+        `${[`# codepipeline-access review: ${h.name}`, '', `[Back to the summary](SUMMARY.md)`, '', ...h.section].join('\n')}\n`,
+      ] as [string, string],
+  );
+  return { summary, reviews };
+}
+
+/** SUMMARY.md alone (see renderReport). */
+export function renderSummary(head: ReportSide, base?: ReportSide, unchanged?: ReadonlySet<string>): string {
+  return renderReport(head, base, unchanged).summary;
+}
+
+function headlineRow(
+  access: EnvironmentAccess,
+  head: ReportSide,
+  base: ReportSide | undefined,
+  changes: readonly AccessChange[],
+): string {
+  const name = access.environment;
+  const env = head.result.analysis.environments.find((e) => e.name === name);
+  const baseEnv = base?.result.analysis.environments.find((e) => e.name === name);
+  const diff = base && env ? planDiff(baseEnv?.plan, env.plan) : undefined;
+  const against = !base ? 'no base' : !baseEnv ? 'new environment' : diff ? describePlanDiff(diff) : 'not planned';
+  const cells = (sign: '+' | '-') =>
+    changes.filter((c) => c.change === sign).reduce((sum, c) => sum + c.actions.length, 0);
+  const destructive = (env?.plan.plan.resource_changes ?? []).filter((rc) =>
+    ['delete', 'replace'].includes(changeKind(rc.change.actions)),
+  ).length;
+  const deletions = destructive + (diff?.removed.length ?? 0);
+  const findings = head.result.findings.filter((f) => f.environment === name);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return `| \`${cell(name)}\` (${access.accountId}) | ${cell(against)} | ${cells('+')} | ${cells('-')} | ${deletions > 0 ? `**${deletions}**` : '0'} | ${errors > 0 ? `**${count(errors, 'error')}**` : '0 errors'}, ${count(findings.length - errors, 'warning')} | [${reviewFileName(name)}](${reviewFileName(name)}) |`;
+}
+
+/** A table's header and as many whole rows as fit in `budget`; the rest counted in a line after it. */
+export function fitRows(
+  header: readonly string[],
+  rows: readonly string[],
+  budget: number,
+  omitted: (n: number) => string,
+): string[] {
+  const out = [...header];
+  let used = header.join('\n').length;
+  let shown = 0;
+  for (const row of rows) {
+    if (used + row.length + 1 > budget) break;
+    out.push(row);
+    used += row.length + 1;
+    shown++;
+  }
+  return shown < rows.length ? [...out, '', omitted(rows.length - shown)] : out;
 }
 
 /** `never`, `always`, or `only with ... , or ...`. */

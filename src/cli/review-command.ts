@@ -6,6 +6,7 @@
  * change together, or, when anything fails, not at all.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { renderEnvironmentAccess } from '../analysis/access-matrix';
 import { emptyStatistics } from '../analysis/access-matrix';
@@ -13,7 +14,7 @@ import { describeNewCell, newCells, type NewCell } from '../analysis/access-diff
 import type { AnalysisResult } from '../analysis/analyze';
 import { ANALYSIS_CACHE_DIR, DecisionCache } from '../analysis/decision-cache';
 import { accessFileName, filesOfOtherEnvironments, SUMMARY_FILE } from '../analysis/plan-files';
-import { renderSummary, type ReportSide } from '../analysis/report';
+import { renderReport, reviewFileName, type ReportSide } from '../analysis/report';
 import { RESULT_STORE_DIR, ResultStore } from '../analysis/result-store';
 import { loadAccessConfig, loadAccessConfigText, type LoadedConfig } from '../model/load-model';
 import { ConfigError, oneOf, printWarnings } from '../config/problems';
@@ -283,7 +284,7 @@ export async function reviewCommand(
         unchanged,
         analysed: { head: headOutcome.computed.length, base: baseAnalysed },
         newAccess,
-        ...writeOutputs(tx, run, headOutcome.plans, headReport, baseReport),
+        ...writeOutputs(tx, run, headOutcome.plans, headReport, baseReport, unchanged),
       };
     }),
   );
@@ -302,13 +303,21 @@ function writeOutputs(
   plans: readonly EnvironmentPlan[],
   head: ReportSide,
   base: ReportSide | undefined,
+  unchanged: ReadonlySet<string>,
 ): Pick<Outcome, 'written' | 'removed'> {
+  const report = renderReport(head, base, unchanged);
   const files: [string, string][] = [
     ...planOutputFiles(plans),
     ...head.result.access.map((a) => [accessFileName(a.environment), renderEnvironmentAccess(a)] as [string, string]),
-    [SUMMARY_FILE, renderSummary(head, base)],
+    [SUMMARY_FILE, report.summary],
+    ...report.reviews,
   ];
-  const removed = filesOfOtherEnvironments(run.out, run.known);
+  // Review files of earlier runs that this run does not write (the environment is one line now) would mislead.
+  const reviews = new Set(report.reviews.map(([name]) => name));
+  const staleReviews = run.known
+    .map(reviewFileName)
+    .filter((name) => !reviews.has(name) && existsSync(join(run.out, name)));
+  const removed = [...filesOfOtherEnvironments(run.out, run.known), ...staleReviews].sort();
   tx.writeFiles(run.out, files, removed);
   return { written: files.map(([name]) => join(run.out, name)), removed: removed.map((name) => join(run.out, name)) };
 }
@@ -343,7 +352,9 @@ function closingReport(outcome: Outcome, run: Preflight, started: bigint): numbe
   );
   console.log(`Wrote ${written.map(displayPath).join(', ')}`);
   if (removed.length > 0)
-    console.log(`Removed ${removed.map(displayPath).join(', ')} (environments no longer in the config)`);
+    console.log(
+      `Removed ${removed.map(displayPath).join(', ')} (environments no longer in the config, or reviewed in one line now)`,
+    );
   // The gate's cells, one line each, on stdout (a script may read them), whatever the exit status.
   for (const cell of newAccess ?? []) console.log(`NEW ACCESS ${describeNewCell(cell)}`);
   const errors = result.findings.filter((f) => f.severity === 'error');

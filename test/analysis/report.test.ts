@@ -194,10 +194,13 @@ test("GIVEN a deletion WHEN compared THEN the headline shows it removed, above T
 test('GIVEN environments the change does not touch WHEN reported against the base THEN each is one line, the changed one in full', async () => {
   const edit = new PlanEdit('prod').membership('mina', ['codepipeline-access-self-service']);
   const summary = renderSummary(await side([edit]), await baseSide());
-  expect(summary).toContain("`dev`: no change (plan identical to the base's, no access change, no findings).");
+  expect(summary).toContain("Unchanged: `dev`, `staging` (plan and access as the base's, no findings).");
   expect(summary).not.toContain('## dev (');
   expect(summary).toContain('## prod (111222333444, us-east-2)');
-  expect(summary).toMatch(/^3 environments \(\d unchanged\);/m);
+  expect(summary).toMatch(/^3 environments \(2 unchanged\);/m);
+  // The headline row comes first, linking prod's review.
+  expect(summary.indexOf('| `prod` (111222333444) |')).toBeLessThan(summary.indexOf('## prod ('));
+  expect(summary).toContain('[prod.review.md](prod.review.md)');
 });
 
 test('GIVEN an environment the base had and the head does not WHEN reported THEN it is one line saying so', async () => {
