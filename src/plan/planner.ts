@@ -9,8 +9,9 @@ import type { WriteTransaction } from '../synth/write-transaction';
 import { PlanError } from './errors';
 import { planEnvironment, type EnvironmentPlan } from './plan-environment';
 import { planFileNames, renderPlanSource } from './plan-source';
+import { settingsForStack, type PlanTerraformSettings } from './plan-timeout';
 import { stageCliConfig, type ProviderSource } from './terraform-cli-config';
-import { TerraformCommandError, type TerraformSettings } from './terraform-runner';
+import { TerraformCommandError } from './terraform-runner';
 
 export interface PlanRequest {
   /** Environment names, each with `<stacksDir>/<name>/cdk.tf.json`. */
@@ -24,7 +25,7 @@ export interface PlanRequest {
   readonly committedStacksDir?: string;
   /** Project cache: CLI config, plugin cache, one sandbox per environment (its `.terraform` is reused). */
   readonly cacheDir: string;
-  readonly terraform: Omit<TerraformSettings, 'cliConfigFile'>;
+  readonly terraform: Omit<PlanTerraformSettings, 'cliConfigFile'>;
   /** Where the AWS provider comes from (TF_PROVIDER_MIRROR, checked before the run). */
   readonly provider: ProviderSource;
   /** Everything the planning writes under `cacheDir` (sandboxes, CLI config) is staged in it. */
@@ -50,7 +51,7 @@ export class PlanFailures extends Error {
 export async function planEnvironments(request: PlanRequest): Promise<EnvironmentPlan[]> {
   const cacheDir = resolve(request.cacheDir);
   const cliConfig = stageCliConfig(request.provider, cacheDir, request.transaction);
-  const settings: TerraformSettings = { ...request.terraform, cliConfigFile: cliConfig.file };
+  const settings: PlanTerraformSettings = { ...request.terraform, cliConfigFile: cliConfig.file };
   const sandboxes = join(cacheDir, 'sandboxes', sandboxKey(request.committedStacksDir ?? request.stacksDir));
 
   const outcomes = await Promise.all(
@@ -61,7 +62,7 @@ export async function planEnvironments(request: PlanRequest): Promise<Environmen
           environment,
           join(request.stacksDir, environment, 'cdk.tf.json'),
           join(sandboxes, environment),
-          settings,
+          settingsForStack(settings, join(request.stacksDir, environment, 'cdk.tf.json')),
           cliConfig.text,
           request.transaction,
         );
