@@ -3,10 +3,11 @@
  * grows with the environment's stack, so an account at IAM's user quota plans under the default as a small one does.
  *
  * Measured: `npm run plan` of one generated environment of 5,000 users, 20 teams and 20 pipelines
- * (BIG_ACCOUNT_CONFIG of src/fixtures/generate-config.ts: 15,065 resources; 2 cores shared with other work, load average 0.7 rising to 5.9) ran init, plan and show in 213.8 s
- * together, about 14 ms per resource, against the former fixed 300 s per command. The limit adds 50 ms per resource
- * to the 300 s, per command (1,054 s at that size): over three times what the three commands took together, for
- * a slower or busier machine. The example's stacks (under 100 resources) keep about 300 s.
+ * (BIG_ACCOUNT_CONFIG of src/fixtures/generate-config.ts: 15,065 resources; 2 cores shared with other work, load
+ * average 0.7 rising to 5.9) ran init, plan and show in 213.8 s together, about 14 ms per resource, against the
+ * former fixed 300 s per command. The limit adds 50 ms per resource to the 300 s, per command (1,054 s at that
+ * size): over three times what the three commands took together, for a slower or busier machine. The example's
+ * stacks (under 100 resources) keep about 300 s.
  */
 import { readFileSync } from 'node:fs';
 import type { TerraformSettings } from './terraform-runner';
