@@ -33,7 +33,12 @@ interface Measured {
 }
 
 /** Runs a command, timing it; GNU time reports the largest descendant's peak RSS. */
-export function measure(command: string, args: readonly string[], env: Record<string, string> = {}, cwd = ROOT): Measured {
+export function measure(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+): Measured {
   const memoryFile = join(WORK, 'time.out');
   const withTime = existsSync(GNU_TIME);
   const started = process.hrtime.bigint();

@@ -5,6 +5,7 @@
  * as unset.
  */
 import { DEFAULT_CONFIG_FILE } from '../config/load';
+import { BASE_TIMEOUT_SECONDS, SCALED_TIMEOUT_TEXT, stackTimeoutSeconds } from '../plan/plan-timeout';
 import { IMAGE_PROVIDER_MIRROR, providerSourceFromEnv, type ProviderSource } from '../plan/terraform-cli-config';
 import { terraformProblem } from '../plan/terraform-check';
 import { UsageError } from './usage-error';
@@ -97,11 +98,18 @@ export const SYNTH_HCL_OUTPUT: EnvVariable<false> = {
         },
 };
 
-export const PLAN_TIMEOUT_SECONDS = secondsVariable(
-  'PLAN_TIMEOUT_SECONDS',
-  'time limit of each terraform command; past it the command is stopped and the run fails',
-  { max: 86_400, defaultValue: 300 },
-);
+/** Unset: each environment's commands get a limit scaled to its stack (src/plan/plan-timeout.ts). */
+export const PLAN_TIMEOUT_SECONDS: EnvVariable<number | undefined> = {
+  name: 'PLAN_TIMEOUT_SECONDS',
+  help: 'time limit of each terraform command; past it the command is stopped and the run fails',
+  defaultText: `${SCALED_TIMEOUT_TEXT}: ${stackTimeoutSeconds(15_000).toLocaleString('en-US')} s at 15,000 resources, an account of 5,000 users`,
+  parse: (raw) => {
+    if (raw === undefined) return { value: undefined };
+    const range = { max: 86_400, defaultValue: BASE_TIMEOUT_SECONDS, defaultText: SCALED_TIMEOUT_TEXT };
+    const seconds = parseSeconds('PLAN_TIMEOUT_SECONDS', raw, range);
+    return typeof seconds === 'number' ? { value: seconds } : seconds;
+  },
+};
 
 export const LOCK_WAIT_SECONDS = secondsVariable(
   'LOCK_WAIT_SECONDS',

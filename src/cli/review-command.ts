@@ -210,7 +210,8 @@ export async function reviewSides(
   const head = reviewSide('', run.config, synthesizeStaged(run.config, run.outdir, tx), version);
   if (!run.base) return { head };
   if ('reason' in run.base.config) {
-    console.log(`[base] ${run.base.config.reason}; compared with nothing: everything is new`);
+    // On stderr: --list-changed's stdout is one JSON array that a workflow parses.
+    console.error(`[base] ${run.base.config.reason}; compared with nothing: everything is new`);
     return { head };
   }
   const synth = synthesizeStaged(run.base.config, join(BASE_DIR, 'cdktf.out'), tx);

@@ -6,6 +6,8 @@ export interface SecondsRange {
   readonly zero?: string;
   readonly max: number;
   readonly defaultValue: number;
+  /** The default as messages name it. @default - defaultValue */
+  readonly defaultText?: string;
 }
 
 /** A plain decimal number of seconds (no sign, no exponent) within the range, or the problem with it. */
@@ -16,7 +18,7 @@ export function parseSeconds(name: string, raw: string, range: SecondsRange): nu
   const lower = range.zero !== undefined ? `from 0 (${range.zero})` : 'greater than 0 and';
   const upper = range.zero !== undefined ? `to ${range.max}` : `at most ${range.max}`;
   return {
-    problem: `${name}: must be a number of seconds ${lower} ${upper} (default ${range.defaultValue}); got ${JSON.stringify(raw)}`,
+    problem: `${name}: must be a number of seconds ${lower} ${upper} (default ${range.defaultText ?? range.defaultValue}); got ${JSON.stringify(raw)}`,
   };
 }
 

@@ -14,8 +14,9 @@ import { configurationDigest, planFileNames, renderPlanSource } from './plan-sou
 import type { PlanStore } from './plan-store';
 import { sandboxConfigText } from './sandbox';
 import { terraformVersion } from './terraform-check';
+import { settingsForStack, type PlanTerraformSettings } from './plan-timeout';
 import { stageCliConfig, type ProviderSource } from './terraform-cli-config';
-import { TerraformCommandError, type TerraformSettings } from './terraform-runner';
+import { TerraformCommandError } from './terraform-runner';
 
 export interface PlanRequest {
   /** Environment names, each with `<stacksDir>/<name>/cdk.tf.json`. */
@@ -29,7 +30,7 @@ export interface PlanRequest {
   readonly committedStacksDir?: string;
   /** Project cache: CLI config, plugin cache, one sandbox per environment (its `.terraform` is reused). */
   readonly cacheDir: string;
-  readonly terraform: Omit<TerraformSettings, 'cliConfigFile'>;
+  readonly terraform: Omit<PlanTerraformSettings, 'cliConfigFile'>;
   /** Where the AWS provider comes from (TF_PROVIDER_MIRROR, checked before the run). */
   readonly provider: ProviderSource;
   /** Everything the planning writes under `cacheDir` (sandboxes, CLI config) is staged in it. */
@@ -58,7 +59,7 @@ export class PlanFailures extends Error {
 export async function planEnvironments(request: PlanRequest): Promise<EnvironmentPlan[]> {
   const cacheDir = resolve(request.cacheDir);
   const cliConfig = stageCliConfig(request.provider, cacheDir, request.transaction);
-  const settings: TerraformSettings = { ...request.terraform, cliConfigFile: cliConfig.file };
+  const settings: PlanTerraformSettings = { ...request.terraform, cliConfigFile: cliConfig.file };
   const sandboxes = join(cacheDir, 'sandboxes', sandboxKey(request.committedStacksDir ?? request.stacksDir));
 
   const version = request.store ? await terraformVersion(request.terraform.binary) : '';
@@ -85,7 +86,7 @@ export async function planEnvironments(request: PlanRequest): Promise<Environmen
         environment,
         stackFile,
         join(sandboxes, environment),
-        settings,
+        settingsForStack(settings, stackFile),
         cliConfig.text,
         request.transaction,
       );

@@ -22,17 +22,15 @@ test.each(EXAMPLE_ENVIRONMENTS)('%s.access.json is the analysis of the plans', a
 
 test('the access file is small and names who can do what', () => {
   const prod = JSON.parse(written('prod'));
-  expect(Object.keys(prod.principals)).toEqual([
-    'user/jin',
-    'user/mina',
-    'user/sam',
-    'role/CrossAccountPipelineViewers',
+  expect(prod.principals.map((group: { names: string[] }) => group.names)).toEqual([
+    ['user/jin'],
+    ['user/mina'],
+    ['user/sam'],
+    ['role/CrossAccountPipelineViewers'],
   ]);
-  expect(prod.principals['user/mina'].allowed['MyFirstPipeline/MyApprovalStage/MyApprovalAction']).toEqual([
-    'PutApprovalResult',
-  ]);
-  expect(prod.assumeRole.CrossAccountPipelineViewers['arn:aws:iam::111111111111:user/ana']).toEqual([
-    { 'aws:MultiFactorAuthPresent': 'true' },
+  expect(prod.principals[1].allowed['MyFirstPipeline/MyApprovalStage/MyApprovalAction']).toEqual(['PutApprovalResult']);
+  expect(prod.assumeRole.CrossAccountPipelineViewers).toEqual([
+    { principals: ['arn:aws:iam::111111111111:user/ana'], allowedWhen: [{ 'aws:MultiFactorAuthPresent': 'true' }] },
   ]);
   expect(Buffer.byteLength(written('prod'))).toBeLessThan(10_000);
 });

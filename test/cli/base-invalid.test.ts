@@ -25,8 +25,9 @@ test('GIVEN a base whose config is invalid now WHEN the fixed config is planned 
   const result = await project.run({ command: 'plan', args: ['--base', 'HEAD'] });
 
   expect(result.exitCode).toBe(0);
-  expect(result.stdout).toContain("[base] config/access.yaml at HEAD does not pass this version's checks:");
-  expect(result.stdout).toContain('defaultTags.ManagedBy');
-  expect(result.stdout).toContain('compared with nothing: everything is new');
+  // On stderr: a workflow parses --list-changed's stdout as JSON.
+  expect(result.stderr).toContain("[base] config/access.yaml at HEAD does not pass this version's checks:");
+  expect(result.stderr).toContain('defaultTags.ManagedBy');
+  expect(result.stderr).toContain('compared with nothing: everything is new');
   expect(readFileSync(join(project.dir, 'tfplans', 'SUMMARY.md'), 'utf8')).toContain('## prod');
 }, 180_000);

@@ -84,6 +84,17 @@ profiles: [{ name: viewer, kind: viewer }]
   );
 });
 
+test('an account at the user quota, 5,000 users, is within it', async () => {
+  // GIVEN one environment with exactly as many users as the default quota allows
+  const text = `${header}profiles: [{ name: viewer, kind: viewer }]
+teams: [{ name: t, grants: [{ profile: viewer, pipelines: all }] }]
+people:
+${range(ACCOUNT_QUOTAS.users.value, (i) => `  - { name: u${id(i)}, console: { enabled: false }, memberships: { prod: [t] } }`).join('\n')}
+`;
+  // WHEN it is loaded THEN nothing is refused
+  expect(await problemsOf(text)).toEqual([]);
+}, 60_000);
+
 describe('on a resolved model', () => {
   let model: AccessModel;
   beforeAll(async () => {

@@ -133,7 +133,7 @@ describe('the plan CLI', () => {
     // THEN dev's plan files only, and they are the global setup's, byte for byte
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/\[dev\] planned in \d+\.\d s: 15 to create/);
+    expect(result.stdout).toMatch(/\[dev\] planned in \d+\.\d s( \(with terraform init\))?: 15 to create/);
     expect(result.stdout).not.toMatch(/\[(staging|prod)\]/);
     expect(readdirSync(out).sort()).toEqual(['dev.plan.json', 'dev.plan.source.json', 'dev.plan.txt']);
     for (const file of readdirSync(out))
