@@ -47,8 +47,8 @@ function project(dir: string, config: string): { dir: string; commit: () => void
   return { dir, commit };
 }
 
-function environmentName(index: number, total: number): string {
-  return `env-${String(index).padStart(total >= 100 ? 3 : 2, '0')}`;
+function environmentName(index: number): string {
+  return `env-${String(index).padStart(2, '0')}`; // as generate-config names them, whatever the total
 }
 
 export function benchOrganisation(
@@ -85,7 +85,7 @@ export function benchOrganisation(
     record({ case: `${label}: npm run plan, nothing changed`, ...again, note: 'every plan and result reused' });
 
     // A pull request: one more person, in one spoke only.
-    const spoke = environmentName(Math.ceil(count / 2), count);
+    const spoke = environmentName(Math.ceil(count / 2));
     const changed = `${config}  - name: newcomer\n    memberships:\n      ${spoke}:\n        - team-02\n`;
     writeFileSync(join(dir, 'config', 'access.yaml'), changed);
     const pr = run(dir, '--base', 'HEAD');
@@ -132,8 +132,8 @@ function benchHub(
   const hub = project(join(work, 'hub-200'), generateConfig({ environments: 201, teams: 2, people: 5, pipelines: 1 }));
   const synth = measure(process.execPath, [join(root, 'dist', 'main.js')], {}, hub.dir);
   record({ case: '200 spokes trusting one hub team: synth of 201 stacks', ...synth });
-  const hubPlan = run(hub.dir, '--env', 'env-001', '--no-cache');
-  const hubStack = readFileSync(join(hub.dir, 'cdktf.out', 'stacks', 'env-001', 'cdk.tf.json'), 'utf8');
+  const hubPlan = run(hub.dir, '--env', 'env-01', '--no-cache');
+  const hubStack = readFileSync(join(hub.dir, 'cdktf.out', 'stacks', 'env-01', 'cdk.tf.json'), 'utf8');
   const assumePolicies = (hubStack.match(/"name": "[^"]*-assume-roles(-\d+)?"/g) ?? []).length;
   record({
     case: '200 spokes trusting one hub team: synth + plan of the hub',
