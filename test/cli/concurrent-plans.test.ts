@@ -93,8 +93,12 @@ test('the second run waits for the first; each plans its own config; the last on
   // AND each run's counts are those of its own config (synthesized on its own elsewhere)
   const [countA, countB] = [await synthesizedCount('a'), await synthesizedCount('b')];
   expect(countB).toBeGreaterThan(countA);
-  expect(runA.stdout).toMatch(new RegExp(`Planned 1 environment in \\d+\\.\\d s: ${countA} to create,`));
-  expect(runB.stdout).toMatch(new RegExp(`Planned 1 environment in \\d+\\.\\d s: ${countB} to create,`));
+  expect(runA.stdout).toMatch(
+    new RegExp(`Planned 1 environment in \\d+\\.\\d s \\(against empty state: ${countA} to create,`),
+  );
+  expect(runB.stdout).toMatch(
+    new RegExp(`Planned 1 environment in \\d+\\.\\d s \\(against empty state: ${countB} to create,`),
+  );
 
   // AND what is left is B's: its stack, and exactly the files a run of B alone writes
   // (the local backend's path is relative to the output directory, which differs: compared without it)

@@ -83,7 +83,7 @@ test('WHEN an environment leaves the config THEN its plan and access files are r
   const plan = await project.run({ command: 'plan' });
   expect(plan.exitCode).toBe(0);
   expect(plan.stdout).toContain(
-    'Removed tfplans/prod.access.json, tfplans/prod.plan.json, tfplans/prod.plan.source.json, tfplans/prod.plan.txt (environments no longer in the config, or reviewed in one line now)',
+    'Removed tfplans/prod.access.json, tfplans/prod.plan.json, tfplans/prod.plan.source.json, tfplans/prod.plan.txt, tfplans/prod.review.md (environments no longer in the config, or reviewed in one line now)',
   );
   expect(tfplans(project).filter((f) => f.startsWith('prod.'))).toEqual([]);
   expect(existsSync(join(project.dir, 'tfplans', 'dev.access.json'))).toBe(true);
