@@ -11,6 +11,7 @@ import { trustGraph, type TrustChange } from './trust-graph';
 import type { AnalysisResult } from './analyze';
 import { describeContext, type AllowedWhen, type EnvironmentAccess } from './environment-access';
 import { describeAttributeChange, describePlanDiff, isEmptyPlanDiff, planDiff, type PlanDiff } from './plan-diff';
+import type { PlannedEnvironment } from './plan-principals';
 import type { Finding } from './rules';
 import { statementChanges, type StatementRow } from './statement-changes';
 
@@ -113,11 +114,21 @@ function accessSection(rows: readonly AccessChange[]): string[] {
 }
 
 /** One environment: one line when the base planned it alike, with no access change and no findings; else in full. */
+/** One environment's section, with what it was worked out from (the summary's headline row reads the same). */
+interface EnvironmentSection {
+  readonly unchanged: boolean;
+  readonly lines: string[];
+  readonly env?: PlannedEnvironment;
+  readonly baseEnv?: PlannedEnvironment;
+  readonly diff?: PlanDiff;
+  readonly changes: readonly AccessChange[];
+}
+
 function environmentSection(
   access: EnvironmentAccess,
   head: ReportSide,
   base: ReportSide | undefined,
-): { readonly unchanged: boolean; readonly lines: string[] } {
+): EnvironmentSection {
   const name = access.environment;
   const env = head.result.analysis.environments.find((e) => e.name === name);
   const baseEnv = base?.result.analysis.environments.find((e) => e.name === name);
@@ -131,13 +142,16 @@ function environmentSection(
   // With a base: against its plan of the environment (none when it lacks the environment: everything is added).
   const diff = base && env ? planDiff(baseEnv?.plan, env.plan) : undefined;
   const samePlan = diff !== undefined && baseEnv !== undefined && isEmptyPlanDiff(diff);
+  const facts = { env, baseEnv, diff, changes };
   if (samePlan && statements.length + changes.length + findings.length + suppressed.length === 0)
     return {
       unchanged: true,
       lines: [`\`${name}\`: no change (plan identical to the base's, no access change, no findings).`],
+      ...facts,
     };
   return {
     unchanged: false,
+    ...facts,
     lines: [
       `## ${name} (${access.accountId}, ${access.region})`,
       '',
@@ -208,8 +222,7 @@ export function renderReport(
       quiet.push(name);
       continue;
     }
-    const baseAccess = base?.result.access.find((a) => a.environment === name);
-    const changes = accessChanges(baseAccess, access);
+    const { changes } = section;
     trust.push(
       ...changes
         .filter((c) => c.actions.includes('sts:AssumeRole'))
@@ -221,7 +234,7 @@ export function renderReport(
           accountId: access.accountId,
         })),
     );
-    headlines.push({ name, row: headlineRow(access, head, base, changes), section: section.lines });
+    headlines.push({ name, row: headlineRow(access, head, base !== undefined, section), section: section.lines });
   }
   const gone = (base?.result.access ?? []).filter(
     (b) => !head.result.access.some((a) => a.environment === b.environment),
@@ -290,14 +303,11 @@ export function renderSummary(head: ReportSide, base?: ReportSide, unchanged?: R
 function headlineRow(
   access: EnvironmentAccess,
   head: ReportSide,
-  base: ReportSide | undefined,
-  changes: readonly AccessChange[],
+  hasBase: boolean,
+  { env, baseEnv, diff, changes }: EnvironmentSection,
 ): string {
   const name = access.environment;
-  const env = head.result.analysis.environments.find((e) => e.name === name);
-  const baseEnv = base?.result.analysis.environments.find((e) => e.name === name);
-  const diff = base && env ? planDiff(baseEnv?.plan, env.plan) : undefined;
-  const against = !base ? 'no base' : !baseEnv ? 'new environment' : diff ? describePlanDiff(diff) : 'not planned';
+  const against = !hasBase ? 'no base' : !baseEnv ? 'new environment' : diff ? describePlanDiff(diff) : 'not planned';
   const cells = (sign: '+' | '-') =>
     changes.filter((c) => c.change === sign).reduce((sum, c) => sum + c.actions.length, 0);
   const destructive = (env?.plan.plan.resource_changes ?? []).filter((rc) =>

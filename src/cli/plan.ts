@@ -14,7 +14,7 @@
  */
 
 import { join } from 'node:path';
-import { planOutputFiles, planEnvironments } from '../plan/planner';
+import { planOutputFiles } from '../plan/planner';
 import { planFileNames } from '../plan/plan-source';
 import { withDirectoryLocks } from '../synth/dir-lock';
 import { displayPath } from '../synth/paths';
@@ -24,15 +24,14 @@ import { envValue, LOCK_WAIT_SECONDS } from './environment';
 import {
   BASE_DIR,
   preflight,
-  REVIEW_ENVIRONMENT,
-  REVIEW_EXIT_STATUSES,
-  REVIEW_FAILURE,
+  REVIEW_COMMAND,
   REVIEW_OPTIONS,
   reviewCommand,
   reviewContext,
   reviewSides,
   type Preflight,
 } from './review-command';
+import { planSide } from './review';
 import { UsageError } from './usage-error';
 
 const COMMAND = defineCommand({
@@ -64,9 +63,7 @@ const COMMAND = defineCommand({
     },
     ...REVIEW_OPTIONS,
   },
-  environment: REVIEW_ENVIRONMENT,
-  failure: REVIEW_FAILURE,
-  exitStatuses: REVIEW_EXIT_STATUSES,
+  ...REVIEW_COMMAND,
 });
 
 runCli(COMMAND, async ({ values }) => {
@@ -111,21 +108,11 @@ async function planOnly(run: Preflight, lock: Parameters<typeof withDirectoryLoc
     WriteTransaction.run(async (tx) => {
       const { head, base } = await reviewSides(run, tx);
       const context = reviewContext(run, tx);
-      const plan = async (side: typeof head, names: readonly string[]) =>
-        names.length === 0
-          ? []
-          : planEnvironments({
-              ...context.planning,
-              environments: names,
-              stacksDir: side.synth.stagedStacksDir,
-              committedStacksDir: side.synth.stacksDir,
-              onProgress: context.onProgress(side.label),
-            });
-      const headPlans = await plan(head, run.environments);
+      const headPlans = await planSide(context, head, run.environments);
       const baseNames = run.environments.filter(
         (name) => base?.planSources.has(name) && base.planSources.get(name) !== head.planSources.get(name),
       );
-      const basePlans = base ? await plan(base, baseNames) : [];
+      const basePlans = base ? await planSide(context, base, baseNames) : [];
       const files = planOutputFiles(headPlans);
       const baseFiles = planOutputFiles(basePlans);
       tx.writeFiles(run.out, files);

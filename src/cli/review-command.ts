@@ -38,7 +38,6 @@ import {
   TF_PROVIDER_MIRROR,
 } from './environment';
 import {
-  planFile,
   reportSide,
   resolveSide,
   reviewSide,
@@ -92,6 +91,13 @@ export const REVIEW_FAILURE =
 
 export const REVIEW_EXIT_STATUSES = {
   3: 'with --fail-on-new-access: a principal gains a cell against --base (each new cell is printed); the files are written',
+};
+
+/** What plan's and report's declarations share besides their options: variables, failure, exit statuses. */
+export const REVIEW_COMMAND = {
+  environment: REVIEW_ENVIRONMENT,
+  failure: REVIEW_FAILURE,
+  exitStatuses: REVIEW_EXIT_STATUSES,
 };
 
 /** The flags plan and report share. */
@@ -400,5 +406,3 @@ function reporter(label: string) {
     }
   };
 }
-
-export { planFile };

@@ -16,7 +16,7 @@ import { emptyStatistics, type MatrixStatistics } from '../analysis/access-matri
 import type { ReportSide } from '../analysis/report';
 import { resultKey, type ResultStore } from '../analysis/result-store';
 import type { LoadedConfig } from '../model/load-model';
-import { accessIntent } from '../model/intent';
+import { accessIntent, type AccessIntent } from '../model/intent';
 import type { EnvironmentModel } from '../model/types';
 import type { EnvironmentPlan } from '../plan/plan-environment';
 import { PlanView } from '../plan/plan-json';
@@ -40,6 +40,8 @@ export interface ReviewSide {
   readonly dependencies: ReadonlyMap<string, readonly string[]>;
   /** Environment -> its result key: equal keys, equal results. */
   readonly keys: ReadonlyMap<string, string>;
+  /** What the config means (model/intent.ts): part of each key, and what the intent check holds the result to. */
+  readonly intent: AccessIntent;
 }
 
 export function reviewSide(
@@ -69,7 +71,7 @@ export function reviewSide(
       }),
     ]),
   );
-  return { label, loaded, synth, names, planSources, dependencies, keys };
+  return { label, loaded, synth, names, planSources, dependencies, keys, intent };
 }
 
 /**
@@ -138,22 +140,12 @@ export async function resolveSide(
   const compute = wanted.filter((name) => !stored.has(name));
   const needed = new Set([...compute, ...compute.flatMap((name) => side.dependencies.get(name) ?? []), ...withPlans]);
   const environments = side.names.filter((name) => needed.has(name));
-  const plans =
-    environments.length === 0
-      ? []
-      : await planEnvironments({
-          ...context.planning,
-          environments,
-          stacksDir: side.synth.stagedStacksDir,
-          committedStacksDir: side.synth.stacksDir,
-          onProgress: context.onProgress(side.label),
-        });
+  const plans = await planSide(context, side, environments);
   const files: PlanFile[] = plans.map(planFile);
-  const intent = accessIntent(side.loaded.config, side.loaded.model);
   const { analysis, results: computed } = await analyzeEnvironments(
     files,
     new Set(compute),
-    { cache: context.decisions, intent },
+    { cache: context.decisions, intent: side.intent },
     statistics,
   );
   for (const [name, result] of computed) context.results.put(side.keys.get(name) ?? '', result);
@@ -163,6 +155,22 @@ export async function resolveSide(
       .filter((entry): entry is [string, EnvironmentResult] => entry[1] !== undefined),
   );
   return { results, plans, analysis, computed: compute };
+}
+
+/** The plans of `environments` of one side (from the plan store, or made now); none asked, none made. */
+export async function planSide(
+  context: ReviewContext,
+  side: ReviewSide,
+  environments: readonly string[],
+): Promise<EnvironmentPlan[]> {
+  if (environments.length === 0) return [];
+  return planEnvironments({
+    ...context.planning,
+    environments,
+    stacksDir: side.synth.stagedStacksDir,
+    committedStacksDir: side.synth.stacksDir,
+    onProgress: context.onProgress(side.label),
+  });
 }
 
 /** The report's view of one side: every environment's access, the findings with the config's suppressions. */
