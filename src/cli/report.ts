@@ -8,14 +8,7 @@
 import { displayPath } from '../synth/paths';
 import { commandName, defineCommand, runCli } from './command-line';
 import { envValue, LOCK_WAIT_SECONDS } from './environment';
-import {
-  preflight,
-  REVIEW_ENVIRONMENT,
-  REVIEW_EXIT_STATUSES,
-  REVIEW_FAILURE,
-  REVIEW_OPTIONS,
-  reviewCommand,
-} from './review-command';
+import { preflight, REVIEW_COMMAND, REVIEW_OPTIONS, reviewCommand } from './review-command';
 import { UsageError } from './usage-error';
 import { existingDirectoryProblem } from './values';
 
@@ -37,9 +30,7 @@ const COMMAND = defineCommand({
     },
     ...REVIEW_OPTIONS,
   },
-  environment: REVIEW_ENVIRONMENT,
-  failure: REVIEW_FAILURE,
-  exitStatuses: REVIEW_EXIT_STATUSES,
+  ...REVIEW_COMMAND,
 });
 
 runCli(COMMAND, async ({ values }) => {

@@ -15,6 +15,16 @@ interface Cli {
   readonly variables: readonly string[];
 }
 
+/** The variables plan and report both read (src/cli/review-command.ts REVIEW_ENVIRONMENT). */
+const REVIEW_VARIABLES = [
+  'ACCESS_CONFIG',
+  'CDKTF_OUTDIR',
+  'TERRAFORM_BIN',
+  'TF_PROVIDER_MIRROR',
+  'PLAN_TIMEOUT_SECONDS',
+  'LOCK_WAIT_SECONDS',
+];
+
 const CLIS: readonly Cli[] = [
   {
     script: 'dist/main.js',
@@ -35,28 +45,14 @@ const CLIS: readonly Cli[] = [
       '--no-cache',
       '--help',
     ],
-    variables: [
-      'ACCESS_CONFIG',
-      'CDKTF_OUTDIR',
-      'TERRAFORM_BIN',
-      'TF_PROVIDER_MIRROR',
-      'PLAN_TIMEOUT_SECONDS',
-      'LOCK_WAIT_SECONDS',
-    ],
+    variables: REVIEW_VARIABLES,
   },
   {
     script: 'dist/src/cli/report.js',
     usage:
       'usage: npm run report -- [--plans <dir>]... [--out <dir>] [--base <git ref>] [--fail-on-new-access] [--no-cache]',
     flags: ['--plans <dir>', '--out <dir>', '--base <git ref>', '--fail-on-new-access', '--no-cache', '--help'],
-    variables: [
-      'ACCESS_CONFIG',
-      'CDKTF_OUTDIR',
-      'TERRAFORM_BIN',
-      'TF_PROVIDER_MIRROR',
-      'PLAN_TIMEOUT_SECONDS',
-      'LOCK_WAIT_SECONDS',
-    ],
+    variables: REVIEW_VARIABLES,
   },
   {
     script: 'dist/src/cli/access.js',
