@@ -210,11 +210,21 @@ export function renderReport(
 ): ReportFiles {
   const headlines: Headline[] = [];
   const quiet: string[] = [];
+  /** Unchanged against the base, but not clean: the base's findings are still there, and the summary says so. */
+  const withFindings: string[] = [];
   const trust: TrustChange[] = [];
   for (const access of head.result.access) {
     const name = access.environment;
     if (unchanged.has(name)) {
-      quiet.push(name);
+      const findings = head.result.findings.filter((f) => f.environment === name);
+      const suppressed = head.result.suppressed.filter((f) => f.environment === name).length;
+      if (findings.length + suppressed === 0) quiet.push(name);
+      else {
+        const errors = findings.filter((f) => f.severity === 'error').length;
+        withFindings.push(
+          `\`${name}\` (${count(errors, 'error')}, ${count(findings.length - errors, 'warning')}, ${suppressed} suppressed)`,
+        );
+      }
       continue;
     }
     const section = environmentSection(access, head, base);
@@ -252,6 +262,9 @@ export function renderReport(
   const tail = [
     ...(quiet.length > 0
       ? [`Unchanged: ${quiet.map((n) => `\`${n}\``).join(', ')} (plan and access as the base's, no findings).`]
+      : []),
+    ...(withFindings.length > 0
+      ? [`Unchanged, with the same findings as the base (listed in the run's output): ${withFindings.join(', ')}.`]
       : []),
     ...gone.map((b) => `\`${b.environment}\`: no longer in the config (the base had it).`),
   ].join('\n\n');

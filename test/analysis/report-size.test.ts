@@ -119,3 +119,21 @@ test('GIVEN many principals of one account and more edges than drawn WHEN graphe
 test('Mermaid labels cannot end their quotes or open HTML', () => {
   expect(mermaidLabel('a "quoted" <b>#1</b> `x`')).toBe('"a #quot;quoted#quot; #lt;b#gt;#35;1#lt;/b#gt; #96;x#96;"');
 });
+
+test('GIVEN an environment unchanged against the base that has findings WHEN reported THEN its line says so instead of "no findings"', async () => {
+  const result = await analyzeExample();
+  const warning = {
+    ruleId: 'CPA-TEST',
+    severity: 'warning' as const,
+    environment: 'dev',
+    target: 'user/ana',
+    detail: 'x',
+    message: 'a finding the base has too',
+  };
+  const head: ReportSide = { result: { ...result, findings: [...result.findings, warning] }, planText: new Map() };
+  const { summary } = renderReport(head, head, new Set(['dev', 'staging', 'prod']));
+  expect(summary).toContain(
+    "Unchanged, with the same findings as the base (listed in the run's output): `dev` (0 errors, 1 warning, 0 suppressed).",
+  );
+  expect(summary).not.toMatch(/Unchanged: [^\n]*`dev`/);
+});
