@@ -90,3 +90,25 @@ test("skipping cdktf's preparing pass and second resolve pass changes no byte of
     expect(trees[0]).toEqual(trees[1]);
   }
 });
+
+test("a stack-level override (addOverride) goes through cdktf's own toTerraform and reaches the output", async () => {
+  const { App } = await import('cdktf');
+  const { EnvironmentStack } = await import('../../stacks/environment-stack');
+  const { loadAccessConfigText } = await import('../../src/model/load-model');
+  const { model } = await loadAccessConfigText('example.yaml', readFileSync(EXAMPLE_CONFIG_FILE, 'utf8'));
+  const environment = model.environments[0];
+  const documents = [false, true].map((cdktfPasses) => {
+    const outdir = join(workdir, `override-cdktf-passes-${cdktfPasses}`);
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new EnvironmentStack(app, { environment, cdktfPasses });
+    stack.addOverride('terraform.required_version', '>= 1.5.0');
+    app.synth();
+    return JSON.parse(readFileSync(join(outdir, 'stacks', environment.name, 'cdk.tf.json'), 'utf8')) as {
+      terraform: { required_version?: string };
+      '//': { metadata: { overrides?: unknown; version?: string } };
+    };
+  });
+  expect(documents[0].terraform.required_version).toBe('>= 1.5.0');
+  expect(documents[0]['//'].metadata.overrides).toEqual({ stack: ['terraform'] });
+  expect(documents[0]).toEqual(documents[1]);
+});
