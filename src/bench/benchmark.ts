@@ -209,7 +209,12 @@ const COMMAND = defineCommand({
   ].join('\n'),
   options: {
     runs: { type: 'string', default: '3', value: '<n>', help: 'runs per stage' },
-    sizes: { type: 'string', default: '10,300,1000', value: '<users,...>', help: 'users per environment, per config' },
+    sizes: {
+      type: 'string',
+      default: '10,300,1000',
+      value: '<users,...>',
+      help: 'users per environment, per config; "0" skips the per-stage figures',
+    },
     'skip-tests': { type: 'boolean', help: 'do not time `npm test`' },
     org: {
       type: 'string',
@@ -224,7 +229,8 @@ const COMMAND = defineCommand({
 
 async function main({ values }: CommandLine<(typeof COMMAND)['options']>): Promise<number> {
   const runs = usable(parsePositiveInteger('--runs', values.runs));
-  const sizes = values.sizes.split(',').map((size) => usable(parsePositiveInteger('--sizes', size)));
+  const sizes =
+    values.sizes === '0' ? [] : values.sizes.split(',').map((size) => usable(parsePositiveInteger('--sizes', size)));
   mkdirSync(WORK, { recursive: true });
   console.log(
     `codepipeline-access benchmark: ${runs} runs per stage, sizes ${sizes.join(', ')} users x 3 environments, 20 teams, 50 pipelines`,
@@ -245,17 +251,20 @@ async function main({ values }: CommandLine<(typeof COMMAND)['options']>): Promi
     testSeconds = tests.seconds;
     console.log(`npm test: ${testSeconds.toFixed(1)} s wall`);
   }
+  // A part skipped with "0" keeps the figures of the run that measured it.
+  const resultsFile = join(ROOT, 'bench', 'results.json');
+  const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
   const results = {
     machine: `${process.platform} ${process.arch}, node ${process.version}, ${cpus().length} cores`,
     runs,
-    stages,
-    organisation,
-    npmTestSeconds: testSeconds,
+    stages: sizes.length > 0 ? stages : (previous.stages ?? []),
+    organisation: values.org !== '0' ? organisation : (previous.organisation ?? []),
+    npmTestSeconds: testSeconds ?? previous.npmTestSeconds,
   };
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   console.log('');
-  console.log(renderTable(stages));
+  if (stages.length > 0) console.log(renderTable(stages));
   if (organisation.length > 0) console.log(`\n${renderOrganisationTable(organisation)}`);
   console.log(`\nwrote bench/results.json`);
   return 0;
