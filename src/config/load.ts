@@ -9,7 +9,7 @@ import type { ActionCatalog } from '../iam/action-catalog';
 import { problem, type ConfigPath, type ConfigProblem } from './problems';
 import { readGuardrailFiles, type EnvironmentGuardrails } from './guardrails';
 import { checkReferences, type PartialConfig } from './references';
-import { SECTION_NAMES, sectionSchemas, type AccessConfig } from './schema';
+import { SECTION_NAMES, sectionSchemas, type AccessConfig, type SectionName } from './schema';
 import { valueAt, type ConfigSource } from './source';
 import { tokenMarkerProblems } from './token-markers';
 import { allowedKeysAt, unknownKeyProblems } from './unknown-keys';
@@ -70,24 +70,29 @@ function zodProblems(
   });
 }
 
-function checkSections(data: unknown): { sections: PartialConfig; problems: ConfigProblem[] } {
+function checkSections(data: unknown): { sections: PartialConfig; problems: ConfigProblem[]; failed: SectionName[] } {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return {
       sections: {},
       problems: [problem([], `the config must be a mapping with the keys ${SECTION_NAMES.join(', ')}`)],
+      failed: [...SECTION_NAMES],
     };
   }
   const raw = data as Record<string, unknown>;
   const unknown = Object.keys(raw).filter((key) => !(SECTION_NAMES as string[]).includes(key));
   const problems = unknownKeyProblems(unknown, SECTION_NAMES, []);
   const sections: Record<string, unknown> = {};
+  const failed: SectionName[] = [];
   for (const name of SECTION_NAMES) {
     const schema: z.ZodType = sectionSchemas[name];
     const result = schema.safeParse(raw[name]);
     if (result.success) sections[name] = result.data;
-    else problems.push(...zodProblems(name, schema, raw[name], result.error.issues));
+    else {
+      failed.push(name);
+      problems.push(...zodProblems(name, schema, raw[name], result.error.issues));
+    }
   }
-  return { sections: sections as PartialConfig, problems };
+  return { sections: sections as PartialConfig, problems, failed };
 }
 
 /** What the config's own checks found. */
@@ -100,14 +105,23 @@ export interface CheckedConfig {
   readonly problems: readonly ConfigProblem[];
 }
 
-function isComplete(sections: PartialConfig): sections is AccessConfig {
-  return SECTION_NAMES.every((name) => sections[name] !== undefined);
+/** Every section passed the schema (an optional one may be absent): resolution may run. */
+function isComplete(sections: PartialConfig, failed: readonly SectionName[]): sections is AccessConfig {
+  return failed.length === 0 && sections.version !== undefined;
 }
 
 /** Runs every check of the config on its own (no resolution); a section's problems never hide another's. */
 export function checkConfig(source: ConfigSource, catalog: ActionCatalog): CheckedConfig {
-  const { sections, problems } = checkSections(source.data);
+  const { sections, problems, failed } = checkSections(source.data);
   const guardrails = readGuardrailFiles(sections, dirname(source.file));
-  problems.push(...tokenMarkerProblems(source.data), ...checkReferences(sections, catalog), ...guardrails.problems);
-  return { config: isComplete(sections) ? sections : undefined, guardrails: guardrails.byEnvironment, problems };
+  problems.push(
+    ...tokenMarkerProblems(source.data),
+    ...checkReferences(sections, catalog, failed),
+    ...guardrails.problems,
+  );
+  return {
+    config: isComplete(sections, failed) ? sections : undefined,
+    guardrails: guardrails.byEnvironment,
+    problems,
+  };
 }

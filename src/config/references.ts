@@ -6,12 +6,18 @@
 import type { ActionCatalog } from '../iam/action-catalog';
 import { customActionProblem } from './custom-actions';
 import { checkEnvironmentArns } from './environment-arns';
+import { checkIdentityCenter } from './identity-center';
 import { oneOf, problem, type ConfigPath, type ConfigProblem } from './problems';
-import type { AccessConfig } from './schema';
+import type { AccessConfig, SectionName } from './schema';
 
 export type PartialConfig = Partial<AccessConfig>;
 
-export function checkReferences(config: PartialConfig, catalog: ActionCatalog): ConfigProblem[] {
+export function checkReferences(
+  config: PartialConfig,
+  catalog: ActionCatalog,
+  /** Sections that failed the schema (absent from `config` though the file has them). @default - none */
+  failed: readonly SectionName[] = [],
+): ConfigProblem[] {
   return [
     ...checkEnvironments(config),
     ...checkProfiles(config, catalog),
@@ -20,6 +26,7 @@ export function checkReferences(config: PartialConfig, catalog: ActionCatalog): 
     ...checkCrossAccountRoles(config),
     ...checkEnvironmentArns(config),
     ...checkSuppressions(config),
+    ...checkIdentityCenter(config, failed.includes('identityCenter')),
   ];
 }
 

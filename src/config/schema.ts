@@ -299,12 +299,97 @@ const grant = z.strictObject({
   policyName: iamName('policy', 128).optional(),
 });
 
+/**
+ * How a team's access reaches its people: an IAM group per environment (with IAM users), an IAM Identity Center
+ * permission set assigned in each environment's account (with Identity Center users and groups), or both while a
+ * team moves from one to the other.
+ */
+export const DELIVERY_KINDS = ['iam-group', 'identity-center'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+const DELIVERY_RULE = `delivery must be ${DELIVERY_KINDS.map((k) => `"${k}"`).join(' or ')}, or a list of both (during a migration)`;
+const deliveryKind = z.enum(DELIVERY_KINDS, { error: DELIVERY_RULE });
+
+/** Permission set names (CreatePermissionSet): 1-32 of IAM's name characters. */
+export const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
+const PERMISSION_SET_NAME_RULE = 'permission set name must be 1-32 characters of letters, digits and + = , . @ _ -';
+
+/** ISO 8601 durations of hours and minutes (PT8H, PT1H30M): what Identity Center takes as a session duration. */
+const ISO_DURATION = /^PT(?:(\d{1,2})H)?(?:(\d{1,4})M)?$/;
+/** Minutes of an ISO 8601 duration such as PT1H30M, or undefined when it is not one. */
+export function durationMinutes(value: string): number | undefined {
+  const match = ISO_DURATION.exec(value);
+  if (!match || (match[1] === undefined && match[2] === undefined)) return undefined;
+  return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
+}
+const sessionDuration = checkedString((value) => {
+  const minutes = durationMinutes(value);
+  if (minutes === undefined)
+    return 'sessionDuration must be an ISO 8601 duration of hours and minutes, e.g. PT8H or PT1H30M';
+  return minutes < 60 || minutes > 720
+    ? `sessionDuration ${value} is ${minutes} minutes; Identity Center allows PT1H to PT12H (60 to 720 minutes)`
+    : undefined;
+});
+
+/** Identity store group ids (GroupId): a UUID, optionally after a 10-hex-digit prefix. */
+const identityStoreGroupId = z
+  .string()
+  .regex(/^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/, {
+    message:
+      'groupId must be an identity store group id such as 906701a8e5-3f5e5a72-0e7d-4a5d-9d7e-8c1f2e3d4c5b (aws identitystore list-groups prints it)',
+  });
+/** Identity store display names and name parts: 1-1024 printable characters (CreateGroup, CreateUser). */
+const displayText = (what: string) =>
+  z
+    .string()
+    .min(1, { message: `${what} must not be empty` })
+    .max(1024, { message: `${what} must be at most 1024 characters` })
+    .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+$/u, { message: `${what} may only contain printable characters` });
+
+/** How a team delivered through Identity Center is named and assigned there. @default - derived from the team */
+const teamIdentityCenter = z.strictObject({
+  /** @default the team name (which must then fit the permission set name rule) */
+  permissionSetName: z.string().regex(PERMISSION_SET_NAME, { message: PERMISSION_SET_NAME_RULE }).optional(),
+  /** The permission set's description. @default - one naming the team */
+  description: z.string().min(1).max(700).optional(),
+  /** The identity store group's display name. @default the team's groupName, or its name */
+  groupName: displayText('groupName').optional(),
+  /**
+   * The group's identity store id, when it comes from an external identity provider through SCIM: the project then
+   * creates no group and manages no members (your identity provider does). @default - the group is created here
+   */
+  groupId: identityStoreGroupId.optional(),
+  /**
+   * Only with groupId (required there: its members are not in the config): the environments whose accounts the
+   * group gets the team's permission set in. @default - a group managed here is assigned where its members are
+   */
+  environments: z.array(name('environment')).min(1).optional(),
+  /** @default identityCenter.sessionDuration */
+  sessionDuration: sessionDuration.optional(),
+});
+
 const team = z.strictObject({
   name: name('team'),
   description: z.string().max(1000).optional(),
   /** @default the team name */
   groupName: iamName('group', 128).optional(),
   grants: z.array(grant).min(1, { message: 'a team needs at least one grant' }),
+  /** @default iam-group */
+  delivery: z.union([deliveryKind, z.array(deliveryKind).min(1)], { error: DELIVERY_RULE }).default('iam-group'),
+  identityCenter: teamIdentityCenter.optional(),
+});
+
+/** What Identity Center needs of a person whose user the project manages there (CreateUser). */
+const personIdentityCenter = z.strictObject({
+  /** Unique in the identity store; often the e-mail address. */
+  userName: z
+    .string()
+    .min(1, { message: 'userName must not be empty' })
+    .max(128, { message: 'userName must be at most 128 characters' })
+    .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]*$/u, { message: 'userName may not contain spaces or control characters' }),
+  displayName: displayText('displayName'),
+  givenName: displayText('givenName'),
+  familyName: displayText('familyName'),
+  email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'email must be an e-mail address: name@domain' }),
 });
 
 const person = z.strictObject({
@@ -321,6 +406,8 @@ const person = z.strictObject({
   /** Teams per environment: `{ prod: [team-a, team-b] }`. */
   memberships: z.record(name('environment'), z.array(name('team')).min(1)),
   tags: tags.default({}),
+  /** The person's Identity Center user, managed here. @default - none: no Identity Center user is created */
+  identityCenter: personIdentityCenter.optional(),
 });
 
 /** A rule finding accepted on purpose; the reason is shown in every review report. */
@@ -339,6 +426,33 @@ const suppression = z.strictObject({
   reason: z.string().min(10, { message: 'a suppression needs a written reason of at least 10 characters' }),
 });
 
+/**
+ * The organisation's IAM Identity Center instance, administered from one environment of this config (the
+ * management account or a delegated administrator): teams with `delivery: identity-center` become permission sets
+ * and account assignments in that environment's stack. @default - none: no team may be delivered through it
+ */
+const identityCenter = z.strictObject({
+  instanceArn: z.string().regex(/^arn:(aws|aws-us-gov|aws-cn):sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/, {
+    message:
+      'instanceArn must be an Identity Center instance ARN: arn:aws:sso:::instance/ssoins-<16 characters> (aws sso-admin list-instances prints it)',
+  }),
+  identityStoreId: z.string().regex(/^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, {
+    message:
+      'identityStoreId must be d-<10 hex digits> or a UUID (aws sso-admin list-instances prints it as IdentityStoreId)',
+  }),
+  /** The environment of this config whose account administers the instance; its stack holds the resources. */
+  environment: name('environment'),
+  /** The instance's home region. @default the environment's region */
+  region: region.optional(),
+  /** How long a session lasts. @default PT1H (Identity Center's own default) */
+  sessionDuration: sessionDuration.default('PT1H'),
+  /** The AWS access portal URL people sign in at. @default https://<identityStoreId>.awsapps.com/start */
+  portalUrl: z
+    .string()
+    .regex(/^https:\/\/[A-Za-z0-9.-]+(\/[\w./-]*)?$/, { message: 'portalUrl must be an https:// URL' })
+    .optional(),
+});
+
 /** Each top-level section, validated on its own so one broken section does not hide the others' problems. */
 export const sectionSchemas = {
   version: z.literal(1, { error: 'version must be 1' }),
@@ -347,6 +461,7 @@ export const sectionSchemas = {
   teams: z.array(team).default([]),
   people: z.array(person).default([]),
   suppressions: z.array(suppression).default([]),
+  identityCenter: identityCenter.optional(),
 };
 
 export type SectionName = keyof typeof sectionSchemas;
@@ -367,3 +482,9 @@ export type TeamConfig = AccessConfig['teams'][number];
 export type GrantConfig = TeamConfig['grants'][number];
 export type PipelineSelector = GrantConfig['pipelines'];
 export type PersonConfig = AccessConfig['people'][number];
+export type IdentityCenterConfig = NonNullable<AccessConfig['identityCenter']>;
+
+/** The ways a team is delivered, as a set (the config takes one kind or a list). */
+export function deliveriesOf(team: Pick<TeamConfig, 'delivery'>): ReadonlySet<DeliveryKind> {
+  return new Set(Array.isArray(team.delivery) ? team.delivery : [team.delivery]);
+}

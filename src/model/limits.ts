@@ -6,7 +6,7 @@
  */
 import { policySize } from '../iam/policy-document';
 import { problem, type ConfigPath, type ConfigProblem } from '../config/problems';
-import type { AccessModel, EnvironmentModel, ManagedPolicyModel } from './types';
+import type { AccessModel, EnvironmentModel, IdentityCenterModel, ManagedPolicyModel } from './types';
 
 export const AWS_LIMITS = {
   managedPolicySize: 6144,
@@ -220,6 +220,78 @@ function mergeEnvironments(problems: readonly EnvironmentProblem[]): ConfigProbl
   });
 }
 
+/** IAM Identity Center's quotas (AWS defaults) that a plan does not catch, by their name in Service Quotas. */
+export const IDENTITY_CENTER_LIMITS = {
+  permissionSetNameLength: 32,
+  /** The inline policy becomes a role inline policy in every account: IAM counts it without white space. */
+  inlinePolicySize: 10240,
+  /** What the API takes, white space included. */
+  inlinePolicyTotalSize: 32768,
+  permissionSets: { name: 'Number of permission sets allowed in IAM Identity Center', value: 2000 },
+  permissionSetsPerAccount: { name: 'Number of provisioned permission sets allowed per AWS account', value: 250 },
+} as const;
+
+/** What the Identity Center resolution produced, against IAM Identity Center's limits; all problems at once. */
+function checkIdentityCenterLimits(ic: IdentityCenterModel): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const L = IDENTITY_CENTER_LIMITS;
+  for (const set of ic.permissionSets) {
+    if (set.name.length > L.permissionSetNameLength)
+      problems.push(
+        problem(
+          set.origin,
+          `permission set name "${set.name}" is ${set.name.length} characters; Identity Center allows at most ${L.permissionSetNameLength}: set teams[].identityCenter.permissionSetName`,
+        ),
+      );
+    const size = policySize(set.json);
+    if (size > L.inlinePolicySize || set.json.length > L.inlinePolicyTotalSize)
+      problems.push(
+        problem(
+          set.origin,
+          `the inline policy of permission set "${set.name}" is ${count(size)} characters without white space (${count(set.json.length)} in all); Identity Center allows ${count(L.inlinePolicySize)} (${count(L.inlinePolicyTotalSize)} in all), since it becomes a role inline policy in every account: scope the team's grants with "all" or tags, or split the team`,
+        ),
+      );
+  }
+  if (ic.permissionSets.length > L.permissionSets.value)
+    problems.push(
+      problem(
+        ic.origin,
+        `Identity Center would have ${count(ic.permissionSets.length)} permission sets; the default quota "${L.permissionSets.name}" is ${count(L.permissionSets.value)}`,
+      ),
+    );
+  const perAccount = new Map<string, { environment: string; sets: Set<string> }>();
+  for (const a of ic.assignments) {
+    const entry = perAccount.get(a.accountId) ?? { environment: a.environment, sets: new Set<string>() };
+    entry.sets.add(a.permissionSet);
+    perAccount.set(a.accountId, entry);
+  }
+  for (const [account, { environment, sets }] of perAccount)
+    if (sets.size > L.permissionSetsPerAccount.value)
+      problems.push(
+        problem(
+          ic.origin,
+          `environment "${environment}" (account ${account}) would be assigned ${count(sets.size)} permission sets; the default quota "${L.permissionSetsPerAccount.name}" is ${count(L.permissionSetsPerAccount.value)}, permission sets assigned outside this config included`,
+        ),
+      );
+  const names = new Map<string, IdentityCenterModel['groups'][number]>();
+  for (const group of ic.groups.filter((g) => g.externalId === undefined)) {
+    const first = names.get(group.displayName.toLowerCase());
+    if (first)
+      problems.push(
+        problem(
+          group.origin,
+          `Identity Center group name "${group.displayName}" is also the name of team "${first.team}"'s group (at {related}); display names are unique in the identity store: set teams[].identityCenter.groupName`,
+          { related: first.origin },
+        ),
+      );
+    else names.set(group.displayName.toLowerCase(), group);
+  }
+  return problems;
+}
+
 export function checkAwsLimits(model: AccessModel): ConfigProblem[] {
-  return mergeEnvironments(model.environments.flatMap(checkEnvironment));
+  return [
+    ...mergeEnvironments(model.environments.flatMap(checkEnvironment)),
+    ...(model.identityCenter ? checkIdentityCenterLimits(model.identityCenter) : []),
+  ];
 }

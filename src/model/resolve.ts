@@ -8,16 +8,18 @@ import { arns, partitionOf, type AccountRegion } from '../iam/arns';
 import { renderPolicy, type PolicyDocument, type PolicyStatement } from '../iam/policy-document';
 import { NO_GUARDRAILS, type EnvironmentGuardrails } from '../config/guardrails';
 import { oneOf, problem, type ConfigPath, type ConfigProblem } from '../config/problems';
-import type {
-  AccessConfig,
-  ArtifactBucketConfig,
-  CrossAccountRoleConfig,
-  EnvironmentConfig,
-  GrantConfig,
-  PipelineSelector,
-  ProfileConfig,
+import {
+  deliveriesOf,
+  type AccessConfig,
+  type ArtifactBucketConfig,
+  type CrossAccountRoleConfig,
+  type EnvironmentConfig,
+  type GrantConfig,
+  type PipelineSelector,
+  type ProfileConfig,
 } from '../config/schema';
 import { assumeRolePolicies, type AssumableRole } from './assume-role-policies';
+import { resolveIdentityCenter } from './identity-center';
 import { managedPolicy } from './managed-policy';
 import { profileStatements, undeclaredResources, type ApprovalActionRef, type ResolvedScope } from './profile-policies';
 import type {
@@ -234,22 +236,46 @@ class EnvironmentResolver {
     ];
   }
 
+  private readonly teamPolicies = new Map<string, ManagedPolicyModel[]>();
+
+  /**
+   * A team's grant policies in this environment, resolved once (their problems are reported once) whether the team
+   * is delivered as an IAM group, through Identity Center, or both.
+   */
+  policiesOf(teamName: string): ManagedPolicyModel[] {
+    let policies = this.teamPolicies.get(teamName);
+    if (!policies) {
+      const t = this.config.teams.findIndex((team) => team.name === teamName);
+      const team = this.config.teams[t];
+      policies = team
+        ? team.grants.flatMap((grant, g) => this.grantPolicy(team.name, grant, ['teams', t, 'grants', g]))
+        : [];
+      this.teamPolicies.set(teamName, policies);
+    }
+    return policies;
+  }
+
+  /** The team's IAM group here, unless it is delivered through Identity Center only. */
   addTeamGroup(teamName: string): void {
     const t = this.config.teams.findIndex((team) => team.name === teamName);
     const team = this.config.teams[t];
-    if (!team || this.groups.has(team.name)) return;
+    if (!team || this.groups.has(team.name) || !deliveriesOf(team).has('iam-group')) return;
     this.groups.set(team.name, {
       name: team.groupName ?? team.name,
       team: team.name,
-      policies: team.grants.flatMap((grant, g) => this.grantPolicy(team.name, grant, ['teams', t, 'grants', g])),
+      policies: [...this.policiesOf(team.name)],
       origin: ['teams', t],
     });
   }
 
+  /** IAM users: the people with a membership here in a team delivered as an IAM group (or an unknown one). */
   users(): UserModel[] {
     return this.config.people.flatMap((person, p): UserModel[] => {
-      const teams = person.memberships[this.env.name];
-      if (!teams) return [];
+      const teams = (person.memberships[this.env.name] ?? []).filter((name) => {
+        const team = this.config.teams.find((candidate) => candidate.name === name);
+        return !team || deliveriesOf(team).has('iam-group');
+      });
+      if (teams.length === 0) return [];
       const groups = teams.map((team) => this.groups.get(team)?.name ?? team);
       if (person.console.enabled) groups.push(this.env.selfServiceGroup);
       return [
@@ -430,7 +456,6 @@ export function resolveAccessModel(
         assumable.set(trusted, byTeam);
         for (const team of role.trust.teams) {
           trusted.addTeamGroup(team);
-          if (!trusted.groups.has(team)) continue;
           const roles = byTeam.get(team) ?? [];
           roles.push({ arn: model.arn, origin: ['environments', resolver.envIndex, 'crossAccountRoles', r, 'trust'] });
           byTeam.set(team, roles);
@@ -439,8 +464,22 @@ export function resolveAccessModel(
       return model;
     }),
   );
+  // A team delivered through Identity Center only has no group here: its grants go into its permission set.
   for (const [trusted, byTeam] of assumable)
     for (const [team, roles] of byTeam) trusted.groups.get(team)?.policies.push(...assumeRolePolicies(team, roles));
+  const identityCenter = resolveIdentityCenter({
+    config,
+    accountOf: (name) => resolverOf(name)?.env.accountId ?? '',
+    regionOf: (name) => resolverOf(name)?.env.region ?? '',
+    teamStatements: (name, team) =>
+      resolverOf(name)
+        ?.policiesOf(team)
+        .flatMap((p) => p.document.statements) ?? [],
+    trustingRoles: (name, team) => {
+      const resolver = resolverOf(name);
+      return resolver ? (assumable.get(resolver)?.get(team) ?? []).map((r) => r.arn) : [];
+    },
+  });
 
   const environments = resolvers.map((resolver, e): EnvironmentModel => {
     const { env } = resolver;
@@ -463,8 +502,9 @@ export function resolveAccessModel(
       pipelines: env.pipelines,
       actionTypes: env.actionTypes,
       guardrails: guardrails.get(env.name) ?? NO_GUARDRAILS,
+      ...(identityCenter?.environment === env.name ? { identityCenter } : {}),
       origin: ['environments', e],
     };
   });
-  return { model: { environments }, problems, warnings };
+  return { model: { environments, ...(identityCenter ? { identityCenter } : {}) }, problems, warnings };
 }

@@ -81,6 +81,85 @@ export interface BucketPolicyModel {
   readonly origin: ConfigPath;
 }
 
+/** An IAM Identity Center permission set: one per team delivered through Identity Center, shared by its accounts. */
+export interface PermissionSetModel {
+  readonly name: string;
+  readonly team: string;
+  readonly description: string;
+  /** ISO 8601, e.g. PT8H. */
+  readonly sessionDuration: string;
+  /** The profile kinds of the team's grants (tagged on the permission set for the analysis, like policy purposes). */
+  readonly kinds: readonly ProfileKind[];
+  /**
+   * The team's statements of every environment it is assigned in, merged (the same statement of two accounts lists
+   * both accounts' resources): in each account, the role Identity Center provisions can do what the team's IAM
+   * group could there, because every resource ARN names its account.
+   */
+  readonly document: PolicyDocument;
+  /** `renderPolicy(document)`: the inline policy exactly as sent. */
+  readonly json: string;
+  readonly origin: ConfigPath;
+}
+
+/**
+ * A group in the identity store. A team's managed members are grouped by the environments they are members in, so
+ * that each person gets exactly the accounts the config gives them: usually one group per team.
+ */
+export interface IdentityCenterGroupModel {
+  /** Stable within the config: the team and the environments the group is assigned in (`team__prod__staging`). */
+  readonly key: string;
+  readonly team: string;
+  readonly displayName: string;
+  readonly description: string;
+  /** The identity store id of a group from an external identity provider (SCIM). @default - created here */
+  readonly externalId?: string;
+  /** Person names, sorted; none for an external group (its members are the identity provider's). */
+  readonly members: readonly string[];
+  /** The environments whose accounts the group is assigned the team's permission set in, in config order. */
+  readonly environments: readonly string[];
+  readonly origin: ConfigPath;
+}
+
+export interface IdentityCenterUserModel {
+  /** The config's person name (the IAM user name, where the person has one). */
+  readonly person: string;
+  readonly userName: string;
+  readonly displayName: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly email: string;
+  readonly origin: ConfigPath;
+}
+
+/** One account assignment: a group gets a permission set in an environment's account. */
+export interface AccountAssignmentModel {
+  readonly group: string;
+  readonly permissionSet: string;
+  readonly environment: string;
+  readonly accountId: string;
+}
+
+/** What the administering environment's stack creates in IAM Identity Center. */
+export interface IdentityCenterModel {
+  readonly instanceArn: string;
+  readonly identityStoreId: string;
+  /** The administering environment. */
+  readonly environment: string;
+  /** The instance's home region (an aliased provider when it is not the environment's). */
+  readonly region: string;
+  readonly portalUrl: string;
+  readonly permissionSets: readonly PermissionSetModel[];
+  readonly groups: readonly IdentityCenterGroupModel[];
+  readonly users: readonly IdentityCenterUserModel[];
+  readonly assignments: readonly AccountAssignmentModel[];
+  /**
+   * Teams delivered both ways (IAM group and Identity Center): permission set name -> the team's IAM group name. The
+   * analysis warns about the IAM users of such a team (a migration left unfinished).
+   */
+  readonly alsoIamGroups: Readonly<Record<string, string>>;
+  readonly origin: ConfigPath;
+}
+
 export interface EnvironmentModel {
   readonly name: string;
   readonly accountId: string;
@@ -103,9 +182,13 @@ export interface EnvironmentModel {
    * every user and role of the stack, and all of them reach the analysis through the plan's `guardrails` output.
    */
   readonly guardrails: EnvironmentGuardrails;
+  /** Set on the environment that administers IAM Identity Center: its stack holds these resources. @default - none */
+  readonly identityCenter?: IdentityCenterModel;
   readonly origin: ConfigPath;
 }
 
 export interface AccessModel {
   readonly environments: readonly EnvironmentModel[];
+  /** The same object as the administering environment's `identityCenter`. @default - Identity Center is not used */
+  readonly identityCenter?: IdentityCenterModel;
 }
