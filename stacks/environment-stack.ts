@@ -17,9 +17,10 @@ import { ArtifactBucketPolicy } from '../src/constructs/artifact-bucket-policy';
 import { configureBackend } from '../src/constructs/backend';
 import { ConsoleUser } from '../src/constructs/console-user';
 import { CrossAccountRole } from '../src/constructs/cross-account-role';
+import { IdentityCenterAccess } from '../src/constructs/identity-center-access';
 import { literalTerraform } from '../src/constructs/terraform-literals';
 import { arns, consoleUrls } from '../src/iam/arns';
-import type { EnvironmentModel, UserModel } from '../src/model/types';
+import type { EnvironmentModel, IdentityCenterModel, UserModel } from '../src/model/types';
 
 export interface EnvironmentStackProps {
   /** One environment (an AWS account + region) of the resolved access model. */
@@ -58,8 +59,8 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, env.name);
     this.cdktfPasses = props.cdktfPasses ?? false;
 
-    new AwsProvider(this, 'aws', {
-      region: env.region,
+    const providerConfig = (region: string) => ({
+      region,
       // A deploy with another account's credentials fails before it changes anything.
       allowedAccountIds: [env.accountId],
       assumeRole: env.deploymentRoleArn
@@ -67,6 +68,7 @@ export class EnvironmentStack extends TerraformStack {
         : undefined,
       defaultTags: Object.keys(env.defaultTags).length > 0 ? [{ tags: { ...env.defaultTags } }] : undefined,
     });
+    new AwsProvider(this, 'aws', providerConfig(env.region));
     configureBackend(this, env.name, env.backend, props.projectRoot ?? dirname(resolve(App.of(this).outdir)));
 
     // The organisation's boundary goes on every user and role this stack creates (groups take none).
@@ -104,8 +106,52 @@ export class EnvironmentStack extends TerraformStack {
       hardExpiry: p.hardExpiry,
     }).overrideLogicalId('account');
 
+    if (env.identityCenter) {
+      const ic = env.identityCenter;
+      // The Identity Center APIs answer in the instance's home region only.
+      const provider =
+        ic.region === env.region
+          ? undefined
+          : new AwsProvider(this, 'aws-identity-center', { ...providerConfig(ic.region), alias: 'identity_center' });
+      new IdentityCenterAccess(this, 'identity-center', { identityCenter: ic, provider });
+      this.identityCenterOutputs(ic);
+    }
+
     this.describeForAnalysis(env);
     this.handOverOutputs(env, users, roles);
+  }
+
+  /**
+   * Identity Center's part of the hand-over (the access portal, and per person the accounts and permission sets
+   * they get) and of the analysis (the instance's region, which names the roles it provisions, and the teams also
+   * delivered as IAM groups).
+   */
+  private identityCenterOutputs(ic: IdentityCenterModel): void {
+    new TerraformOutput(this, 'access_portal_url', {
+      value: ic.portalUrl,
+      description: 'Where people delivered through IAM Identity Center sign in (the AWS access portal)',
+    });
+    const perPerson: Record<string, { environment: string; account_id: string; permission_set: string }[]> = {};
+    for (const a of ic.assignments)
+      for (const person of ic.groups.find((g) => g.key === a.group)?.members ?? [])
+        (perPerson[person] ??= []).push({
+          environment: a.environment,
+          account_id: a.accountId,
+          permission_set: a.permissionSet,
+        });
+    new TerraformOutput(this, 'identity_center_access', {
+      value: Object.fromEntries(
+        Object.keys(perPerson)
+          .sort()
+          .map((person) => [person, perPerson[person]]),
+      ),
+      description: 'Per person: the accounts and permission sets they get in the AWS access portal',
+    });
+    new TerraformOutput(this, 'identity_center', {
+      value: { instance_arn: ic.instanceArn, region: ic.region, also_iam_groups: { ...ic.alsoIamGroups } },
+      description:
+        'The Identity Center instance and home region (its roles are AWSReservedSSO_<permission set>_<suffix> under aws-reserved/sso.amazonaws.com/<region>/), and the teams also delivered as IAM groups, for the analysis',
+    });
   }
 
   /**

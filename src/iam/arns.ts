@@ -47,6 +47,26 @@ export const arns = {
   bucketObjects: (env: AccountRegion, bucket: string) => `arn:${partitionOf(env.region)}:s3:::${bucket}/*`,
 };
 
+/**
+ * The suffix IAM Identity Center gives the role it provisions for a permission set in an account
+ * (`AWSReservedSSO_<permission set>_<16 hex digits>`): unknown until it is provisioned, so the analysis names the role
+ * with this in its place. A policy that matches the role with `AWSReservedSSO_<permission set>_*` matches it.
+ */
+export const IDENTITY_CENTER_ROLE_SUFFIX = '(suffix-set-at-provisioning)';
+
+/** The role IAM Identity Center provisions for a permission set in an account, and who may take it. */
+export const identityCenterNames = {
+  roleName: (permissionSet: string) => `AWSReservedSSO_${permissionSet}_${IDENTITY_CENTER_ROLE_SUFFIX}`,
+  /** Under aws-reserved/sso.amazonaws.com/, with the instance's home region in the path unless it is us-east-1. */
+  roleArn: (env: AccountRegion, homeRegion: string, permissionSet: string) =>
+    `arn:${partitionOf(env.region)}:iam::${env.accountId}:role/aws-reserved/sso.amazonaws.com/${homeRegion === 'us-east-1' ? '' : `${homeRegion}/`}${identityCenterNames.roleName(permissionSet)}`,
+  /** A person who signs in at the access portal as this Identity Center user. */
+  user: (userName: string) => `identity-center user ${userName}`,
+  /** The members of a group from an external identity provider, whom the plan does not know. */
+  externalGroup: (groupId: string) =>
+    `identity-center group ${groupId} (its members are managed by your identity provider)`,
+};
+
 const CONSOLE_DOMAIN: Record<Partition, string> = {
   aws: 'signin.aws.amazon.com',
   'aws-cn': 'signin.amazonaws.cn',
