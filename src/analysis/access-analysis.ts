@@ -3,11 +3,15 @@
  * principal's identity policies from its environment's plan, the resource policy (a role's trust policy for
  * sts:AssumeRole, a bucket policy for S3) from the environment that owns the resource.
  */
+import { identityCenterNames } from '../iam/arns';
 import type { PlanView } from '../plan/plan-json';
+import { ABSENT } from './environment-access';
 import {
   readPlannedEnvironment,
+  type PlannedAssignee,
   type PlannedBoundary,
   type PlannedEnvironment,
+  type PlannedIdentityCenterRole,
   type PlannedPolicy,
   type PolicyJson,
 } from './plan-principals';
@@ -58,12 +62,84 @@ const EXTERNAL_ACCOUNT_POLICY: PlannedPolicy = {
 
 const ARN = /^arn:([\w-]+):([\w-]+):([\w-]*):(\d{12})?:(.+)$/;
 
+/**
+ * The values a condition key can take in the sessions of a principal, where they are fewer than any request's: the
+ * context variants of its requests are only these. Keys are compared without regard to case, as IAM does.
+ */
+export type SessionContext = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * IAM Identity Center's role sessions come from SAML assertions and carry no `aws:MultiFactorAuthPresent` true (MFA
+ * is asked at the access portal and not passed on): their requests are asked with the key false or absent only, so
+ * a trust that requires MFA shows as closed to them instead of "allowed with MFA".
+ */
+const IDENTITY_CENTER_SESSION: SessionContext = { 'aws:MultiFactorAuthPresent': ['false', ABSENT] };
+
+/**
+ * Each environment with the roles Identity Center provisions in its account: one per permission set assigned there
+ * (by any number of groups), read from the administering environment's plan.
+ */
+function withIdentityCenterRoles(environments: readonly PlannedEnvironment[]): PlannedEnvironment[] {
+  const roles = new Map<string, Map<string, PlannedIdentityCenterRole>>();
+  for (const admin of environments) {
+    const ic = admin.identityCenter;
+    if (!ic) continue;
+    for (const assignment of ic.assignments) {
+      const target = environments.find((e) => e.accountId === assignment.accountId);
+      if (!target) continue;
+      const set = assignment.permissionSet;
+      const byName = roles.get(target.name) ?? new Map<string, PlannedIdentityCenterRole>();
+      roles.set(target.name, byName);
+      const existing = byName.get(set.name);
+      const assignees: PlannedAssignee[] = [...(existing?.assignees ?? []), assignment.assignee];
+      byName.set(set.name, {
+        name: identityCenterNames.roleName(set.name),
+        arn: identityCenterNames.roleArn(target, ic.region, set.name),
+        permissionSet: set.name,
+        address: set.address,
+        administeredFrom: admin.name,
+        policies: set.policies,
+        assignees: assignees.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0)),
+        ...(ic.alsoIamGroups[set.name] !== undefined ? { alsoIamGroup: ic.alsoIamGroups[set.name] } : {}),
+      });
+    }
+  }
+  return environments.map((env) => {
+    const found = roles.get(env.name);
+    if (!found) return env;
+    return { ...env, identityCenterRoles: [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1)) };
+  });
+}
+
 export class AccessAnalysis {
   readonly environments: readonly PlannedEnvironment[];
 
   constructor(plans: readonly { readonly name: string; readonly plan: PlanView }[]) {
-    this.environments = plans.map((p) => readPlannedEnvironment(p.name, p.plan));
+    this.environments = withIdentityCenterRoles(plans.map((p) => readPlannedEnvironment(p.name, p.plan)));
   }
+
+  /** A request no session of its principal can make (MFA present for an Identity Center role) is a mistake. */
+  private refuseImpossibleContext(request: AccessRequest): void {
+    const session = this.sessionContext(request.principal);
+    if (!session) return;
+    const given = new Map(Object.entries(request.context ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    for (const [key, possible] of Object.entries(session)) {
+      const value = given.get(key.toLowerCase());
+      const asked = value === undefined ? ABSENT : String(value);
+      if (!possible.includes(asked))
+        throw new Error(
+          `${request.principal}: its sessions never carry ${key}=${asked} (only ${possible.join(' or ')}); ask without it`,
+        );
+    }
+  }
+
+  /** What the sessions of a principal can carry, where it is less than any request (Identity Center roles). */
+  sessionContext(principal: string): SessionContext | undefined {
+    this.identityCenterArns ??= new Set(this.environments.flatMap((e) => e.identityCenterRoles.map((r) => r.arn)));
+    return this.identityCenterArns.has(principal) ? IDENTITY_CENTER_SESSION : undefined;
+  }
+
+  private identityCenterArns?: Set<string>;
 
   environment(name: string): PlannedEnvironment {
     const env = this.environments.find((e) => e.name === name);
@@ -85,7 +161,9 @@ export class AccessAnalysis {
     }
     if (kind === 'role') {
       const role = env.roles.find((r) => r.name === name);
-      return { arn, environment: env, kind: 'role', policies: role?.policies ?? [], tags: role?.tags };
+      if (role) return { arn, environment: env, kind: 'role', policies: role.policies, tags: role.tags };
+      const provisioned = env.identityCenterRoles.find((r) => r.arn === arn);
+      return { arn, environment: env, kind: 'role', policies: provisioned?.policies ?? [] };
     }
     return { arn, environment: env, kind: 'external', policies: [] };
   }
@@ -146,7 +224,7 @@ export class AccessAnalysis {
 
   private boundaries?: Map<string, PlannedBoundary | undefined>;
 
-  evaluate(request: AccessRequest, policies?: readonly PlannedPolicy[]): Promise<SimulationOutcome> {
+  async evaluate(request: AccessRequest, policies?: readonly PlannedPolicy[]): Promise<SimulationOutcome> {
     return simulate(this.simulationRequest(request, policies));
   }
 
@@ -156,6 +234,7 @@ export class AccessAnalysis {
   }
 
   private simulationRequest(request: AccessRequest, policies?: readonly PlannedPolicy[]): SimulationRequest {
+    this.refuseImpossibleContext(request);
     const principal = this.principal(request.principal);
     const principalAccount = ARN.exec(request.principal)?.[4] ?? '';
     const target = this.resourceContext(request.action, request.resource, principalAccount);

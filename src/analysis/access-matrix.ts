@@ -16,7 +16,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ActionCatalog, CodePipelineResourceType } from '../iam/action-catalog';
-import type { AccessAnalysis } from './access-analysis';
+import { identityCenterNames } from '../iam/arns';
+import type { AccessAnalysis, SessionContext } from './access-analysis';
 import type { DecisionCache } from './decision-cache';
 import {
   Decisions,
@@ -189,6 +190,8 @@ interface MatrixPrincipal {
   readonly policies: readonly PlannedPolicy[];
   readonly isUser: boolean;
   readonly boundary?: PlannedBoundary;
+  /** What its sessions can carry, where less than any request's (AccessAnalysis.sessionContext). */
+  readonly session?: SessionContext;
 }
 
 /**
@@ -205,8 +208,8 @@ function permissionSetKey(
   return (
     createHash('sha256')
       .update(personal ? principal.arn : principal.isUser ? 'user' : 'role')
-      // The same policies under another permissions boundary may answer otherwise.
-      .update(JSON.stringify(principal.boundary ?? null))
+      // The same policies under another permissions boundary, or in sessions of another kind, may answer otherwise.
+      .update(JSON.stringify([principal.boundary ?? null, principal.session ?? null]))
       .update(
         principal.policies
           .map((p) => p.text)
@@ -317,7 +320,7 @@ function namedPrincipals(env: PlannedEnvironment): Set<string> {
       for (const arn of principalsOf(statement)) named.add(arn);
       // A condition on who asks (aws:PrincipalArn, a tag) may single anyone out: every principal is its own.
       if (JSON.stringify(statement.Condition ?? {}).match(/aws:(principal|username|userid)/i))
-        for (const p of [...env.users, ...env.roles]) named.add(p.arn);
+        for (const p of [...env.users, ...env.roles, ...env.identityCenterRoles]) named.add(p.arn);
     }
   return named;
 }
@@ -347,7 +350,7 @@ async function assumeRoleEdges(
     for (const account of trustedAccounts(role.trust)) {
       const trusted = analysis.environments.find((e) => e.accountId === account);
       const principals = trusted
-        ? trusted.users
+        ? [...trusted.users, ...trusted.identityCenterRoles]
         : [analysis.principal(`arn:${env.partition}:iam::${account === '*' ? ANY_ACCOUNT : account}:root`)];
       for (const { arn, policies } of principals) {
         const setKey = createHash('sha256')
@@ -362,6 +365,18 @@ async function assumeRoleEdges(
           setKey,
         });
       }
+    }
+    edges[role.name] = sortedRecord(byPrincipal);
+  }
+  // Identity Center decides who takes its roles: the members of the groups assigned the permission set here.
+  for (const role of env.identityCenterRoles) {
+    const byPrincipal: Record<string, AllowedWhen> = {};
+    for (const assignee of role.assignees) {
+      const who =
+        assignee.members === undefined
+          ? [identityCenterNames.externalGroup(assignee.externalId ?? assignee.group)]
+          : assignee.members.map(identityCenterNames.user);
+      for (const label of who) byPrincipal[label] = [{}];
     }
     edges[role.name] = sortedRecord(byPrincipal);
   }
@@ -443,6 +458,13 @@ export async function environmentAccess(
       policies: r.policies,
       isUser: false,
       boundary: r.permissionsBoundary,
+    })),
+    ...env.identityCenterRoles.map((r) => ({
+      arn: r.arn,
+      via: r.assignees.map((a) => `identity-center group/${a.group}`),
+      policies: r.policies,
+      isUser: false,
+      session: analysis.sessionContext(r.arn),
     })),
   ];
   return {

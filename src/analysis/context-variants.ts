@@ -148,6 +148,25 @@ export function dimensionsOf(statements: readonly PolicyStatementJson[]): Contex
   return full;
 }
 
+/**
+ * The dimensions with only the values the principal's sessions can carry (AccessAnalysis.sessionContext): an
+ * Identity Center session is never asked with MFA present. A key the sessions fix but no statement tests is no
+ * dimension: the request leaves it out, as such a session may.
+ */
+export function restrictToSession(
+  dimensions: readonly ContextDimension[],
+  session: Readonly<Record<string, readonly string[]>> | undefined,
+): ContextDimension[] {
+  if (!session) return [...dimensions];
+  const byKey = new Map(Object.entries(session).map(([key, values]) => [key.toLowerCase(), values]));
+  return dimensions.map((d) => {
+    const possible = byKey.get(d.key.toLowerCase());
+    if (!possible) return d;
+    const values = d.values.filter((v) => possible.includes(v));
+    return { ...d, values: values.length > 0 ? values : [...possible] };
+  });
+}
+
 /** Labels of the stand-in values (see ContextDimension.labels); samples of dates and numbers are reported as asked. */
 function labelsOf(named: readonly string[], others: readonly string[]): Record<string, string> {
   const none = named.length > 0 ? `none of: ${[...named].sort().join(', ')}` : 'any value';

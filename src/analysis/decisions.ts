@@ -20,7 +20,14 @@
  */
 import { actionMatches, resourceMatches } from '../iam/action-patterns';
 import type { AccessAnalysis, AccessRequest } from './access-analysis';
-import { dimensionsOf, namesPrincipal, reduceAllowed, requestContext, variantsOf } from './context-variants';
+import {
+  dimensionsOf,
+  namesPrincipal,
+  reduceAllowed,
+  requestContext,
+  restrictToSession,
+  variantsOf,
+} from './context-variants';
 import type { DecisionCache } from './decision-cache';
 import type { AllowedWhen } from './environment-access';
 import {
@@ -277,8 +284,9 @@ export class Decisions {
       this.stats.skippedByPrefilter++;
       return { when: [] };
     }
-    const dimensions = dimensionsOf(
-      [...identity, ...resourceStatements, ...guardrailStatements].map((s) => s.prepared.statement),
+    const dimensions = restrictToSession(
+      dimensionsOf([...identity, ...resourceStatements, ...guardrailStatements].map((s) => s.prepared.statement)),
+      this.analysis.sessionContext(cell.principal),
     );
     const variants = variantsOf(dimensions);
     this.stats.contextVariants += variants.length - 1;

@@ -98,6 +98,60 @@ export interface PlannedRole {
   readonly policies: readonly PlannedPolicy[];
 }
 
+/** A permission set as the administering environment's plan has it. */
+export interface PlannedPermissionSet {
+  readonly name: string;
+  readonly address: string;
+  readonly sessionDuration?: string;
+  /** Its inline policy, with the purpose its profile-kinds tag gives (admin when any of its grants is). */
+  readonly policies: readonly PlannedPolicy[];
+}
+
+/** Who an account assignment gives a permission set to. */
+export interface PlannedAssignee {
+  /** The group's display name, or its id for a group from an identity provider. */
+  readonly group: string;
+  /** The user names of its members; undefined for a group from an identity provider (the plan cannot know them). */
+  readonly members?: readonly string[];
+  /** The identity store id of a group from an identity provider. @default - a group of this plan */
+  readonly externalId?: string;
+}
+
+export interface PlannedAssignment {
+  readonly address: string;
+  readonly accountId: string;
+  readonly permissionSet: PlannedPermissionSet;
+  readonly assignee: PlannedAssignee;
+}
+
+/** The IAM Identity Center part of the administering environment's plan. */
+export interface PlannedIdentityCenter {
+  readonly region: string;
+  readonly assignments: readonly PlannedAssignment[];
+  /** Teams also delivered as IAM groups: permission set name -> the team's IAM group name. */
+  readonly alsoIamGroups: Readonly<Record<string, string>>;
+  readonly permissionSets: readonly PlannedPermissionSet[];
+  /** The administering environment. */
+  readonly environment: string;
+}
+
+/**
+ * The role IAM Identity Center provisions in an account for a permission set assigned there, a principal of that
+ * account like any role: its policies are the permission set's, and the assigned groups' members may take it.
+ */
+export interface PlannedIdentityCenterRole {
+  readonly name: string;
+  readonly arn: string;
+  readonly permissionSet: string;
+  /** The permission set's address, in the administering environment's plan. */
+  readonly address: string;
+  readonly administeredFrom: string;
+  readonly policies: readonly PlannedPolicy[];
+  readonly assignees: readonly PlannedAssignee[];
+  /** The IAM group of the same team, when the team is delivered both ways. @default - Identity Center only */
+  readonly alsoIamGroup?: string;
+}
+
 export interface PlannedBucketPolicy {
   readonly bucket: string;
   readonly address: string;
@@ -130,6 +184,13 @@ export interface PlannedEnvironment {
   readonly roles: readonly PlannedRole[];
   readonly bucketPolicies: readonly PlannedBucketPolicy[];
   readonly guardrails: PlannedGuardrails;
+  /** The Identity Center resources, when this environment administers Identity Center. @default - none */
+  readonly identityCenter?: PlannedIdentityCenter;
+  /**
+   * The roles Identity Center provisions in this account, from the administering environment's plan (filled in by
+   * AccessAnalysis, which has every plan); none until then.
+   */
+  readonly identityCenterRoles: readonly PlannedIdentityCenterRole[];
   /** Every policy document resource in the plan, by address. */
   readonly policies: ReadonlyMap<string, PlannedPolicy>;
   readonly passwordPolicy?: Readonly<Record<string, unknown>>;
@@ -163,6 +224,82 @@ export function principalsOf(statement: PolicyStatementJson): string[] {
 
 export function asList(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** Tag on a permission set (src/constructs/identity-center-access.ts): its team's profile kinds. */
+const PROFILE_KINDS_TAG = 'codepipeline-access:profile-kinds';
+
+/** The Identity Center resources of a plan, with references followed to the permission sets, groups and users. */
+function readIdentityCenter(environment: string, plan: PlanView): PlannedIdentityCenter | undefined {
+  const output = outputValue(plan, 'identity_center') as
+    { region: string; also_iam_groups?: Record<string, string> } | undefined;
+  if (!output) return undefined;
+  const inline = new Map<string, { text: string; address: string }>();
+  for (const rc of plan.ofType('aws_ssoadmin_permission_set_inline_policy')) {
+    const set = plan.referencedResource(rc.address, 'permission_set_arn');
+    if (set) inline.set(set, { text: String(rc.change.after?.inline_policy), address: rc.address });
+  }
+  const permissionSets = new Map<string, PlannedPermissionSet>();
+  for (const rc of plan.ofType('aws_ssoadmin_permission_set')) {
+    const after = rc.change.after ?? {};
+    const kinds = String(((after.tags ?? {}) as Record<string, string>)[PROFILE_KINDS_TAG] ?? '').split(' ');
+    const policy = inline.get(rc.address);
+    const setName = String(after.name);
+    permissionSets.set(rc.address, {
+      name: setName,
+      address: rc.address,
+      sessionDuration: typeof after.session_duration === 'string' ? after.session_duration : undefined,
+      policies: policy
+        ? [
+            {
+              name: `${setName}/inline`,
+              address: policy.address,
+              // One inline policy holds every grant of the team: it is an admin's when one of them is.
+              purpose: kinds.includes('admin') ? 'profile:admin' : kinds[0] ? `profile:${kinds[0]}` : undefined,
+              document: parsePolicyText(policy.text),
+              text: policy.text,
+            },
+          ]
+        : [],
+    });
+  }
+  const userNames = new Map(
+    plan.ofType('aws_identitystore_user').map((rc) => [rc.address, String(rc.change.after?.user_name)]),
+  );
+  const members = new Map<string, string[]>();
+  for (const rc of plan.ofType('aws_identitystore_group_membership')) {
+    const group = plan.referencedResource(rc.address, 'group_id') ?? '';
+    const user = userNames.get(plan.referencedResource(rc.address, 'member_id') ?? '');
+    if (user !== undefined) members.set(group, [...(members.get(group) ?? []), user]);
+  }
+  const groups = new Map(
+    plan
+      .ofType('aws_identitystore_group')
+      .map((rc) => [
+        rc.address,
+        { group: String(rc.change.after?.display_name), members: [...(members.get(rc.address) ?? [])].sort() },
+      ]),
+  );
+  const assignments = plan.ofType('aws_ssoadmin_account_assignment').flatMap((rc): PlannedAssignment[] => {
+    const after = rc.change.after ?? {};
+    const permissionSet = permissionSets.get(plan.referencedResource(rc.address, 'permission_set_arn') ?? '');
+    const groupAddress = plan.referencedResource(rc.address, 'principal_id');
+    const externalId = typeof after.principal_id === 'string' ? after.principal_id : undefined;
+    const assignee: PlannedAssignee | undefined = groupAddress
+      ? groups.get(groupAddress)
+      : externalId !== undefined
+        ? { group: externalId, externalId }
+        : undefined;
+    if (!permissionSet || !assignee) return [];
+    return [{ address: rc.address, accountId: String(after.target_id), permissionSet, assignee }];
+  });
+  return {
+    environment,
+    region: output.region,
+    assignments,
+    alsoIamGroups: output.also_iam_groups ?? {},
+    permissionSets: [...permissionSets.values()],
+  };
 }
 
 /** The plan's `guardrails` output (stacks/environment-stack.ts), documents parsed. */
@@ -320,6 +457,8 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
     roles,
     bucketPolicies,
     guardrails,
+    identityCenter: readIdentityCenter(name, plan),
+    identityCenterRoles: [],
     policies,
     passwordPolicy: plan.ofType('aws_iam_account_password_policy')[0]?.change.after ?? undefined,
     plan,

@@ -73,6 +73,9 @@ function statementRows(env: PlannedEnvironment | undefined): Map<string, Stateme
     const principal = sortedLines(holders.get(policy.address) ?? ['(not attached)']);
     for (const s of statementsOf(policy.document)) add(statementText(s, policy.name, principal));
   }
+  for (const set of env.identityCenter?.permissionSets ?? [])
+    for (const p of set.policies)
+      for (const s of statementsOf(p.document)) add(statementText(s, p.name, `permission-set/${set.name}`));
   for (const role of env.roles) for (const s of statementsOf(role.trust)) add(statementText(s, role.arn));
   for (const bucket of env.bucketPolicies)
     for (const s of statementsOf(bucket.document)) add(statementText(s, bucket.bucket));

@@ -32,6 +32,7 @@ export const approvalBypass: Rule = {
       const policies =
         context.env.users.find((u) => u.arn === entry.arn)?.policies ??
         context.env.roles.find((r) => r.arn === entry.arn)?.policies ??
+        context.env.identityCenterRoles.find((r) => r.arn === entry.arn)?.policies ??
         [];
       return withApprovals.flatMap((pipeline) => {
         const admin = intended

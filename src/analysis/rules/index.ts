@@ -3,6 +3,7 @@ import { approvalBypass } from './approval-bypass';
 import { artifactBucketDenies } from './artifact-bucket-denies';
 import { awsLimits } from './aws-limits';
 import { codepipelineStar } from './codepipeline-star';
+import { identityCenterMigration } from './identity-center-migration';
 import { missingAccess, unintendedAccess } from './intent-mismatch';
 import { nonAdminPipelineWrite } from './non-admin-pipeline-write';
 import { passwordPolicy } from './password-policy';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   unintendedAccess,
   missingAccess,
   approvalBypass,
+  identityCenterMigration,
 ];
 
 export async function runRules(context: RuleContext, rules: readonly Rule[] = RULES): Promise<Finding[]> {

@@ -12,7 +12,7 @@ export const nonAdminPipelineWrite: Rule = {
   check(context) {
     const finding = findingsOf(this, context);
     const adminPrincipals = new Set(
-      [...context.env.users, ...context.env.roles]
+      [...context.env.users, ...context.env.roles, ...context.env.identityCenterRoles]
         .filter((p) => p.policies.some((policy) => policy.purpose === 'profile:admin'))
         .map((p) => p.arn),
     );
