@@ -24,7 +24,9 @@ import { configurationDigest } from '../plan/plan-source';
 import { planEnvironments, type PlanRequest } from '../plan/planner';
 import { sandboxConfigText } from '../plan/sandbox';
 import type { StagedSynth } from '../synth/synthesize';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { identityCenterPartDigest } from '../synth/identity-center-part';
 
 /** One side (head or base) of a review: its config, synthesized, and what each environment's result depends on. */
 export interface ReviewSide {
@@ -60,14 +62,27 @@ export function reviewSide(
   );
   const dependencies = analysisDependencies(environments);
   const intent = accessIntent(loaded.config, loaded.model);
+  // Of the administering environment, an environment it only assigns permission sets in reads just that part.
+  const admin = environments.find((e) => e.identityCenter !== undefined);
+  const adminStack = admin
+    ? (JSON.parse(readFileSync(join(synth.stagedStacksDir, admin.name, 'cdk.tf.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >)
+    : undefined;
+  const readsWholePlan = planDependencies(environments);
+  const dependencyInput = (env: EnvironmentModel, dependency: string) =>
+    readsWholePlan.get(env.name)?.includes(dependency) || !adminStack
+      ? (planSources.get(dependency) ?? '')
+      : `identity-center:${identityCenterPartDigest(adminStack, env.accountId)}@${terraformVersion}`;
   const keys = new Map(
-    names.map((name) => [
-      name,
+    environments.map((env) => [
+      env.name,
       resultKey({
-        environment: name,
-        plan: planSources.get(name) ?? '',
-        dependencies: Object.fromEntries((dependencies.get(name) ?? []).map((p) => [p, planSources.get(p) ?? ''])),
-        intent: JSON.stringify(intent.environments.find((e) => e.environment === name) ?? null),
+        environment: env.name,
+        plan: planSources.get(env.name) ?? '',
+        dependencies: Object.fromEntries((dependencies.get(env.name) ?? []).map((p) => [p, dependencyInput(env, p)])),
+        intent: JSON.stringify(intent.environments.find((e) => e.environment === env.name) ?? null),
       }),
     ]),
   );
@@ -76,12 +91,29 @@ export function reviewSide(
 
 /**
  * Which other environments' plans an environment's analysis reads (access-matrix.ts, access-analysis.ts): those
- * whose accounts its roles trust (their users are who may assume the roles, under their own guardrails), and those
- * in the same account (a principal or resource is found by its account). Nothing else: an environment's matrix
- * asks about its own principals and resources only. So a hub trusted by 200 spokes depends on none of them, and a
- * change to one spoke leaves the hub's result, and the 199 other spokes', as they were.
+ * whose accounts its roles trust (their users are who may assume the roles, under their own guardrails), those
+ * in the same account (a principal or resource is found by its account), and the environment administering
+ * Identity Center when it assigns permission sets here (of that plan, only the part reaching this account:
+ * identity-center-part.ts). Nothing else: an environment's matrix asks about its own principals and resources only.
+ * So a hub trusted by 200 spokes depends on none of them, and a change to one spoke leaves the hub's result, and
+ * the 199 other spokes', as they were.
  */
 export function analysisDependencies(environments: readonly EnvironmentModel[]): Map<string, string[]> {
+  const whole = planDependencies(environments);
+  const admin = environments.find((e) => e.identityCenter !== undefined);
+  return new Map(
+    environments.map((env) => {
+      const names = new Set(whole.get(env.name));
+      // The roles Identity Center provisions in an account are in the administering environment's plan.
+      if (admin && admin.name !== env.name && admin.identityCenter?.assignments.some((a) => a.environment === env.name))
+        names.add(admin.name);
+      return [env.name, environments.map((e) => e.name).filter((name) => names.has(name))];
+    }),
+  );
+}
+
+/** The environments whose whole plan an environment's analysis reads: trusted accounts and its own account. */
+function planDependencies(environments: readonly EnvironmentModel[]): Map<string, string[]> {
   const byAccount = new Map<string, string[]>();
   for (const env of environments) byAccount.set(env.accountId, [...(byAccount.get(env.accountId) ?? []), env.name]);
   return new Map(
