@@ -22,6 +22,7 @@ export const RULE_IDS = {
   unintendedAccess: 'CPA-INT1',
   missingAccess: 'CPA-INT2',
   approvalBypass: 'CPA-SOD1',
+  identityCenterMigration: 'CPA-IC1',
 } as const;
 
 export type RuleId = (typeof RULE_IDS)[keyof typeof RULE_IDS];

@@ -5,8 +5,8 @@
  * resolved scopes alone, never from the rendered policies: the analysis holds the plan's simulated matrix against
  * it cell by cell (src/analysis/intent-check.ts), so a rendering mistake cannot hide behind itself.
  */
-import { arns } from '../iam/arns';
-import type { AccessConfig, ProfileKind } from '../config/schema';
+import { arns, identityCenterNames } from '../iam/arns';
+import { deliveriesOf, type AccessConfig, type DeliveryKind, type ProfileKind } from '../config/schema';
 import type { ConfigProblem } from '../config/problems';
 import { resolveScope } from './resolve';
 import type { AccessModel, EnvironmentModel } from './types';
@@ -30,7 +30,11 @@ export interface IntendedPrincipal {
 }
 
 export interface IntendedTrust {
-  /** Principal ARNs meant to assume the role: the trusted teams' members, or the trusted account's root. */
+  /**
+   * Principal ARNs meant to assume the role: the trusted teams' members (IAM users, or the roles Identity Center
+   * provisions for the teams), or the trusted account's root; for a role Identity Center provisions, the members of
+   * the groups assigned its permission set (as the access file names them).
+   */
   readonly principals: readonly string[];
   /** The context a request must carry: MFA, the external id. */
   readonly context: Readonly<Record<string, string>>;
@@ -76,15 +80,45 @@ export function accessIntent(config: AccessConfig, model: AccessModel): AccessIn
     (config.teams.find((t) => t.name === team)?.grants ?? []).flatMap((g) =>
       grantOf(env, g.profile, g.pipelines, g.approvalActions),
     );
+  const deliveredAs = (team: string, kind: DeliveryKind) => {
+    const t = config.teams.find((candidate) => candidate.name === team);
+    return t !== undefined && deliveriesOf(t).has(kind);
+  };
+  /** The teams of a person in an environment that reach them as an IAM user. */
+  const iamTeams = (person: AccessConfig['people'][number], envName: string) =>
+    (person.memberships[envName] ?? []).filter((team) => deliveredAs(team, 'iam-group'));
   const membersOf = (envName: string, teams: readonly string[]) =>
-    config.people.filter((person) => (person.memberships[envName] ?? []).some((t) => teams.includes(t)));
+    config.people.filter((person) => iamTeams(person, envName).some((t) => teams.includes(t)));
+  const ic = model.identityCenter;
+  /** The roles Identity Center provisions in an environment's account, with the team and who may take each. */
+  const identityCenterRoles = (env: AccessConfig['environments'][number]) =>
+    ic === undefined
+      ? []
+      : ic.permissionSets.flatMap((set) => {
+          const assigned = ic.assignments.filter((a) => a.permissionSet === set.name && a.environment === env.name);
+          if (assigned.length === 0) return [];
+          const groups = ic.groups.filter((g) => assigned.some((a) => a.group === g.key));
+          const userName = (person: string) => ic.users.find((u) => u.person === person)?.userName ?? person;
+          return [
+            {
+              team: set.team,
+              arn: identityCenterNames.roleArn(env, ic.region, set.name),
+              name: identityCenterNames.roleName(set.name),
+              takenBy: groups.flatMap((g) =>
+                g.externalId !== undefined
+                  ? [identityCenterNames.externalGroup(g.externalId)]
+                  : g.members.map((m) => identityCenterNames.user(userName(m))),
+              ),
+            },
+          ];
+        });
 
   const environments = config.environments.map((env): EnvironmentIntent => {
     const envModel = model.environments.find((e) => e.name === env.name);
     const principals: Record<string, IntendedPrincipal> = {};
     for (const person of config.people) {
-      const teams = person.memberships[env.name];
-      if (!teams) continue;
+      const teams = iamTeams(person, env.name);
+      if (teams.length === 0) continue;
       principals[`user/${person.name}`] = {
         grants: teams.flatMap((team) => teamGrants(env, team)),
         console: person.console.enabled,
@@ -92,6 +126,14 @@ export function accessIntent(config: AccessConfig, model: AccessModel): AccessIn
       };
     }
     const trusts: Record<string, IntendedTrust> = {};
+    for (const role of identityCenterRoles(env)) {
+      principals[role.arn.split(':').pop() ?? role.arn] = {
+        grants: teamGrants(env, role.team),
+        console: false,
+        reads: [],
+      };
+      trusts[role.name] = { principals: [...role.takenBy].sort(), context: {} };
+    }
     for (const role of env.crossAccountRoles) {
       principals[`role/${role.name}`] = {
         grants: grantOf(env, role.profile, role.pipelines),
@@ -104,7 +146,12 @@ export function accessIntent(config: AccessConfig, model: AccessModel): AccessIn
       if (role.externalId !== undefined) context['sts:ExternalId'] = role.externalId;
       trusts[role.name] = {
         principals: trusted
-          ? membersOf(trusted.name, role.trust.teams).map((p) => arns.iamUser(trusted, p.name))
+          ? [
+              ...membersOf(trusted.name, role.trust.teams).map((p) => arns.iamUser(trusted, p.name)),
+              ...identityCenterRoles(trusted)
+                .filter((r) => role.trust.teams.includes(r.team))
+                .map((r) => r.arn),
+            ]
           : role.trust.accountId !== undefined
             ? [arns.accountRoot({ accountId: role.trust.accountId, region: env.region })]
             : [],

@@ -8,6 +8,8 @@ import { PROJECT_ROOT } from './cli';
 
 /** The seed example of the AWS docs, as config/access.yaml ships: the product's fixture. */
 export const EXAMPLE_CONFIG_FILE = join(PROJECT_ROOT, 'test', 'fixtures', 'example', 'access.yaml');
+/** The example delivered through IAM Identity Center (config/examples/: shipped for users to copy). */
+export const IDENTITY_CENTER_EXAMPLE_FILE = join(PROJECT_ROOT, 'config', 'examples', 'identity-center.yaml');
 /** The product's who-can-do-what cases on the example. */
 export const EXAMPLE_ACCESS_CASES_FILE = join(PROJECT_ROOT, 'test', 'fixtures', 'access-cases.json');
 
@@ -25,6 +27,7 @@ export const COMMITTED_PLANS_DIR = join(PROJECT_ROOT, 'tfplans');
 export const FOCUSED_FIXTURES: readonly string[] = [
   'external-trust',
   'guardrails',
+  'identity-center-migration',
   'kms-pin',
   'scoped-admin',
   'webhooks',

@@ -11,8 +11,9 @@ import { readPlan } from './plans';
 export async function analyzeFocused(
   name: string,
   edit: (environment: string, plan: PlanView) => PlanView = (_, plan) => plan,
+  configFile: string = focusedConfigFile(name),
 ): Promise<AnalysisResult> {
-  const { config, model } = await loadAccessConfig(focusedConfigFile(name));
+  const { config, model } = await loadAccessConfig(configFile);
   const plans = model.environments.map((e) => ({ name: e.name, plan: edit(e.name, readPlan(name, e.name)) }));
   return analyzePlans(plans, config.suppressions, { intent: accessIntent(config, model) });
 }

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { generateConfig, LARGE_TEST_CONFIG } from '../../src/fixtures/generate-config';
 import { PlanView, type PlanJson } from '../../src/plan/plan-json';
 import { PROJECT_ROOT } from './cli';
-import { EXAMPLE_CONFIG_FILE, FOCUSED_FIXTURES, focusedConfigFile, USER_CONFIG_FILE } from './fixture-files';
+import {
+  EXAMPLE_CONFIG_FILE,
+  FOCUSED_FIXTURES,
+  focusedConfigFile,
+  IDENTITY_CENTER_EXAMPLE_FILE,
+  USER_CONFIG_FILE,
+} from './fixture-files';
 
 export const TEST_PLANS_DIR = join(PROJECT_ROOT, '.cache', 'test-plans');
 
@@ -28,6 +34,7 @@ export const PLAN_FIXTURES: readonly PlanFixture[] = [
     configFile: join(TEST_PLANS_DIR, 'large', 'access.yaml'),
     generatedText: () => generateConfig(LARGE_TEST_CONFIG),
   },
+  { name: 'identity-center', configFile: IDENTITY_CENTER_EXAMPLE_FILE },
   ...FOCUSED_FIXTURES.map((name) => ({ name, configFile: focusedConfigFile(name) })),
 ];
 
