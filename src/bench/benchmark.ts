@@ -75,6 +75,8 @@ export function summarize(values: readonly number[]): Summary {
 interface StageResult {
   readonly stage: string;
   readonly users: number;
+  /** Set for the Identity Center variant of a size (every team delivered through it, no IAM users). */
+  readonly variant?: string;
   readonly seconds: Summary;
   readonly peakMiB?: number;
   readonly note?: string;
@@ -98,21 +100,23 @@ function repeat(runs: number, fn: () => Measured): { result: Repeated; last: Mea
   };
 }
 
-function benchSize(users: number, runs: number): StageResult[] {
-  const size: GeneratedConfigSize = { environments: 3, teams: 20, people: users, pipelines: 50 };
-  const dir = join(WORK, `users-${users}`);
+function benchSize(users: number, runs: number, identityCenter = false): StageResult[] {
+  const size: GeneratedConfigSize = { environments: 3, teams: 20, people: users, pipelines: 50, identityCenter };
+  const variant = identityCenter ? 'Identity Center' : undefined;
+  const dir = join(WORK, `users-${users}${identityCenter ? '-identity-center' : ''}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const config = join(dir, 'access.yaml');
   writeFileSync(config, generateConfig(size));
   const results: StageResult[] = [];
-  const log = (r: StageResult) => {
+  const log = (stage: Omit<StageResult, 'variant'>) => {
+    const r: StageResult = { ...stage, ...(variant ? { variant } : {}) };
     results.push(r);
     console.log(
       `  ${r.stage.padEnd(34)} median ${r.seconds.median.toFixed(2)} s${r.peakMiB ? `, peak ${r.peakMiB.toFixed(0)} MiB` : ''}${r.note ? ` (${r.note})` : ''}`,
     );
   };
-  console.log(`${users} users per environment:`);
+  console.log(`${users} users per environment${variant ? ` (${variant}: every team delivered through it)` : ''}:`);
 
   const ours = repeat(runs, () =>
     measure(process.execPath, [join(ROOT, 'dist', 'main.js')], {
@@ -121,19 +125,22 @@ function benchSize(users: number, runs: number): StageResult[] {
     }),
   );
   log({ stage: 'synth: npm run synth', users, ...ours.result });
-  const cdktf = repeat(runs, () =>
-    measure(
-      join(ROOT, 'node_modules', '.bin', 'cdktf'),
-      ['synth', '--app', 'npx ts-node main.ts', '--output', join(dir, 'cdktf-default')],
-      { ACCESS_CONFIG: config },
-    ),
-  );
-  log({
-    stage: 'synth: cdktf synth (ts-node app)',
-    users,
-    ...cdktf.result,
-    note: `${(cdktf.result.seconds.median / ours.result.seconds.median).toFixed(1)}x ours`,
-  });
+  // The variant changes what is synthesized, not how: cdktf's own synth is timed on the IAM configs only.
+  if (!identityCenter) {
+    const cdktf = repeat(runs, () =>
+      measure(
+        join(ROOT, 'node_modules', '.bin', 'cdktf'),
+        ['synth', '--app', 'npx ts-node main.ts', '--output', join(dir, 'cdktf-default')],
+        { ACCESS_CONFIG: config },
+      ),
+    );
+    log({
+      stage: 'synth: cdktf synth (ts-node app)',
+      users,
+      ...cdktf.result,
+      note: `${(cdktf.result.seconds.median / ours.result.seconds.median).toFixed(1)}x ours`,
+    });
+  }
 
   // Ours: the plan CLI for one environment, as a user runs it (synth, warm sandbox, plan, show, analysis), after
   // one run of all environments that initialises the sandboxes and leaves the other environments' plan files.
@@ -184,6 +191,8 @@ function benchSize(users: number, runs: number): StageResult[] {
     ...withDedupe.result,
     note: `${stats.principals} principals, ${stats.permissionSets} permission sets, ${stats.simulations} simulations, ${stats.sharedCells} shared`,
   });
+  // The Identity Center variant has no IAM users to analyse one by one: its principals are the provisioned roles.
+  if (identityCenter) return results;
   const sample = Math.min(users, 100);
   const without = repeat(1, () =>
     measure(process.execPath, [analysisRun, planOut, 'env-01', '--no-dedupe', '--sample', String(sample)]),
@@ -216,6 +225,10 @@ const COMMAND = defineCommand({
       help: 'users per environment, per config; "0" skips the per-stage figures',
     },
     'skip-tests': { type: 'boolean', help: 'do not time `npm test`' },
+    'skip-identity-center': {
+      type: 'boolean',
+      help: 'do not time the largest size again with every team delivered through IAM Identity Center',
+    },
     org: {
       type: 'string',
       default: '10,50,100',
@@ -236,6 +249,8 @@ async function main({ values }: CommandLine<(typeof COMMAND)['options']>): Promi
     `codepipeline-access benchmark: ${runs} runs per stage, sizes ${sizes.join(', ')} users x 3 environments, 20 teams, 50 pipelines`,
   );
   const stages = sizes.flatMap((users) => benchSize(users, runs));
+  // The largest size again with every team delivered through IAM Identity Center (issue 12).
+  if (sizes.length > 0 && !values['skip-identity-center']) stages.push(...benchSize(Math.max(...sizes), runs, true));
   const orgSizes = values.org === '0' ? [] : values.org.split(',').map((n) => usable(parsePositiveInteger('--org', n)));
   const organisation =
     values.org === '0'
@@ -281,15 +296,16 @@ export function renderOrganisationTable(figures: readonly OrganisationFigure[]):
 
 /** A Markdown table: one row per stage, one column group per size. */
 export function renderTable(stages: readonly StageResult[]): string {
-  const sizes = [...new Set(stages.map((s) => s.users))];
+  const column = (s: Pick<StageResult, 'users' | 'variant'>) => `${s.users} users${s.variant ? ` (${s.variant})` : ''}`;
+  const columns = [...new Set(stages.map(column))];
   const names = [...new Set(stages.map((s) => s.stage))];
   const lines = [
-    `| stage | ${sizes.map((u) => `${u} users: min / median / max (s), peak MiB`).join(' | ')} |`,
-    `| --- | ${sizes.map(() => '---').join(' | ')} |`,
+    `| stage | ${columns.map((c) => `${c}: min / median / max (s), peak MiB`).join(' | ')} |`,
+    `| --- | ${columns.map(() => '---').join(' | ')} |`,
   ];
   for (const name of names) {
-    const cells = sizes.map((u) => {
-      const s = stages.find((x) => x.stage === name && x.users === u);
+    const cells = columns.map((c) => {
+      const s = stages.find((x) => x.stage === name && column(x) === c);
       if (!s) return '';
       const t = s.seconds;
       return `${t.min.toFixed(2)} / ${t.median.toFixed(2)} / ${t.max.toFixed(2)}${s.peakMiB ? `, ${s.peakMiB.toFixed(0)}` : ''}${s.note ? ` (${s.note})` : ''}`;

@@ -38,6 +38,20 @@ function expectedAddresses(env: EnvironmentModel): string[] {
     }
   }
   for (const bucket of env.bucketPolicies) addresses.push(`aws_s3_bucket_policy.${resourceName(bucket.bucket)}`);
+  const ic = env.identityCenter;
+  for (const set of ic?.permissionSets ?? [])
+    addresses.push(
+      `aws_ssoadmin_permission_set.${resourceName(set.name)}`,
+      `aws_ssoadmin_permission_set_inline_policy.${resourceName(set.name)}`,
+    );
+  for (const user of ic?.users ?? []) addresses.push(`aws_identitystore_user.${resourceName(user.person)}`);
+  for (const group of ic?.groups.filter((g) => g.externalId === undefined) ?? []) {
+    addresses.push(`aws_identitystore_group.${resourceName(group.key)}`);
+    for (const member of group.members)
+      addresses.push(`aws_identitystore_group_membership.${resourceName(group.key, member)}`);
+  }
+  for (const a of ic?.assignments ?? [])
+    addresses.push(`aws_ssoadmin_account_assignment.${resourceName(a.group, 'to', a.environment)}`);
   return addresses.sort();
 }
 
@@ -78,6 +92,19 @@ describe.each(PLAN_FIXTURES)('plan of fixture "$name"', (fixture) => {
         const after = plan.after(`aws_iam_policy.${resourceName(policy.name)}`);
         expect(after.name).toBe(policy.name);
         expect(parse(after.policy)).toEqual(JSON.parse(policy.json));
+      }
+    }),
+  );
+
+  test(
+    "every permission set's inline policy is the rendered document, as Terraform will send it",
+    eachEnv((env, plan) => {
+      for (const set of env.identityCenter?.permissionSets ?? []) {
+        const address = `aws_ssoadmin_permission_set_inline_policy.${resourceName(set.name)}`;
+        expect(parse(plan.after(address).inline_policy)).toEqual(JSON.parse(set.json));
+        expect(plan.referencedResource(address, 'permission_set_arn')).toBe(
+          `aws_ssoadmin_permission_set.${resourceName(set.name)}`,
+        );
       }
     }),
   );
@@ -173,16 +200,39 @@ describe.each(PLAN_FIXTURES)('plan of fixture "$name"', (fixture) => {
         }
       }
     }
-    const assumePolicies = model.environments
-      .flatMap((e) => e.groups.flatMap((g) => g.policies))
-      .filter((p) => p.document.statements.some((s) => s.actions.includes('sts:AssumeRole')));
+    // A team delivered through Identity Center holds its grants in its permission set's inline policy.
+    const ic = model.identityCenter;
+    for (const set of ic?.permissionSets ?? []) {
+      const accounts = ic?.assignments.filter((a) => a.permissionSet === set.name).map((a) => a.accountId) ?? [];
+      for (const roleArn of set.document.statements
+        .filter((s) => s.actions.includes('sts:AssumeRole'))
+        .flatMap((s) => s.resources ?? [])) {
+        const [, , , , account, resource] = roleArn.split(':');
+        const pipelineEnv = model.environments.find((e) => e.accountId === account);
+        const rolePlan = (plans.get(pipelineEnv?.name ?? '') as PlanView).after(
+          `aws_iam_role.${resourceName(resource.replace('role/', ''))}`,
+        );
+        const trust = parse(rolePlan.assume_role_policy) as { Statement: { Principal: { AWS: string[] } }[] };
+        const trustedAccount = trust.Statement[0].Principal.AWS[0].split(':')[4];
+        expect(accounts).toContain(trustedAccount);
+        edges++;
+      }
+    }
+    const assumePolicies = [
+      ...model.environments.flatMap((e) => e.groups.flatMap((g) => g.policies)),
+      ...(ic?.permissionSets ?? []),
+    ].filter((p) => p.document.statements.some((s) => s.actions.includes('sts:AssumeRole')));
     // A focused fixture without a role that another of its environments assumes has no edge to check.
     const trustsAnEnvironment = model.environments.some((e) =>
       e.roles.some((r) => model.environments.some((t) => t.accountId === r.trustedAccountId)),
     );
     if (trustsAnEnvironment) expect(assumePolicies.length).toBeGreaterThan(0);
     // One edge per role ARN: a team's assume-role policy lists every role that trusts it.
-    expect(edges).toBe(assumePolicies.flatMap((p) => p.document.statements.flatMap((s) => s.resources ?? [])).length);
+    expect(edges).toBe(
+      assumePolicies.flatMap((p) =>
+        p.document.statements.filter((s) => s.actions.includes('sts:AssumeRole')).flatMap((s) => s.resources ?? []),
+      ).length,
+    );
   });
 
   test('the sandbox left the real synthesized stacks untouched', () => {
