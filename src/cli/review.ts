@@ -20,11 +20,8 @@ import { accessIntent, type AccessIntent } from '../model/intent';
 import type { EnvironmentModel } from '../model/types';
 import type { EnvironmentPlan } from '../plan/plan-environment';
 import { PlanView } from '../plan/plan-json';
-import { configurationDigest } from '../plan/plan-source';
 import { planEnvironments, type PlanRequest } from '../plan/planner';
-import { sandboxConfigText } from '../plan/sandbox';
 import type { StagedSynth } from '../synth/synthesize';
-import { join } from 'node:path';
 
 /** One side (head or base) of a review: its config, synthesized, and what each environment's result depends on. */
 export interface ReviewSide {
@@ -52,12 +49,7 @@ export function reviewSide(
 ): ReviewSide {
   const environments = synth.model.environments;
   const names = environments.map((e) => e.name);
-  const planSources = new Map(
-    names.map((name) => [
-      name,
-      `${configurationDigest(sandboxConfigText(join(synth.stagedStacksDir, name, 'cdk.tf.json')))}@${terraformVersion}`,
-    ]),
-  );
+  const planSources = new Map(names.map((name) => [name, `${synth.configuration(name)}@${terraformVersion}`]));
   const dependencies = analysisDependencies(environments);
   const intent = accessIntent(loaded.config, loaded.model);
   const keys = new Map(
