@@ -1,7 +1,6 @@
 /** Validated config -> Terraform JSON per environment, staged in a write transaction and written whole at commit. */
 import { App, TerraformStack } from 'cdktf';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Construct } from 'constructs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { LOCAL_STATE_DIR, localStateFile } from '../constructs/backend';
@@ -50,10 +49,6 @@ export interface SynthOptions {
  * a hundred stacks of a hundred people).
  */
 class SynthesizedBefore extends TerraformStack {
-  constructor(scope: Construct, name: string) {
-    super(scope, name);
-  }
-
   /** Nothing of its own: no backend to add either. */
   override prepareStack(): void {}
 
