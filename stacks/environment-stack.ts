@@ -35,6 +35,11 @@ export interface EnvironmentStackProps {
    * @default the directory that holds the output directory
    */
   readonly projectRoot?: string;
+  /**
+   * The output directory the stack is deployed from, which a local backend's state path is relative to.
+   * @default the app's outdir
+   */
+  readonly deployedFrom?: string;
 }
 
 /** The resolver cdktf's own synthesis uses. */
@@ -69,7 +74,13 @@ export class EnvironmentStack extends TerraformStack {
       defaultTags: Object.keys(env.defaultTags).length > 0 ? [{ tags: { ...env.defaultTags } }] : undefined,
     });
     new AwsProvider(this, 'aws', providerConfig(env.region));
-    configureBackend(this, env.name, env.backend, props.projectRoot ?? dirname(resolve(App.of(this).outdir)));
+    configureBackend(
+      this,
+      env.name,
+      env.backend,
+      props.projectRoot ?? dirname(resolve(App.of(this).outdir)),
+      props.deployedFrom,
+    );
 
     // The organisation's boundary goes on every user and role this stack creates (groups take none).
     const permissionsBoundary = env.guardrails.permissionsBoundary?.arn;

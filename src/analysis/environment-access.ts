@@ -119,11 +119,30 @@ function assumeRoleGroups(byPrincipal: Readonly<Record<string, AllowedWhen>>): A
     .sort((a, b) => byText(JSON.stringify(a.allowedWhen), JSON.stringify(b.allowedWhen)));
 }
 
+/** Renderings already made, by access object: a run writes every environment's file, most of them unchanged. */
+const rendered = new WeakMap<EnvironmentAccess, string>();
+
+/**
+ * Records `text` as the rendering of `access`, which the caller made from it earlier (the result store keeps both, so
+ * an environment whose result it answers is not grouped and serialized again).
+ */
+export function rememberRendering(access: EnvironmentAccess, text: string): void {
+  rendered.set(access, text);
+}
+
 /**
  * The committed, reviewable form: principals with the same access grouped (see the top of the file), sorted,
  * two-space indent, trailing newline.
  */
 export function renderEnvironmentAccess(access: EnvironmentAccess): string {
+  const known = rendered.get(access);
+  if (known !== undefined) return known;
+  const text = renderAccessFile(access);
+  rendered.set(access, text);
+  return text;
+}
+
+function renderAccessFile(access: EnvironmentAccess): string {
   const file: AccessFile = {
     environment: access.environment,
     accountId: access.accountId,

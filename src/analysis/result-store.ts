@@ -13,13 +13,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileWhole } from '../synth/whole-file';
 import type { EnvironmentResult } from './analyze';
+import { rememberRendering, renderEnvironmentAccess } from './environment-access';
 import { ANALYSIS_CACHE_DIR } from './decision-cache';
 import { simulatorVersions } from './simulator';
 
 export const RESULT_STORE_DIR = join(ANALYSIS_CACHE_DIR, 'environments');
 
 /** Bump when the meaning of an entry changes in a way the code digest would not show. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** What one environment's result depends on. */
 export interface ResultInputs {
@@ -51,10 +52,14 @@ export class ResultStore {
     const file = join(this.dir, `${key}.json`);
     if (!existsSync(file)) return undefined;
     try {
-      const entry = JSON.parse(readFileSync(file, 'utf8')) as EnvironmentResult & { format?: number };
+      const entry = JSON.parse(readFileSync(file, 'utf8')) as EnvironmentResult & {
+        format?: number;
+        accessFile?: string;
+      };
       if (entry.format !== FORMAT || typeof entry.access?.environment !== 'string' || !Array.isArray(entry.findings))
         return undefined;
       const result = { access: entry.access, findings: entry.findings };
+      if (typeof entry.accessFile === 'string') rememberRendering(result.access, entry.accessFile);
       this.memory.set(key, result);
       return result;
     } catch {
@@ -68,7 +73,9 @@ export class ResultStore {
     if (!this.dir) return;
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeFileWhole(join(this.dir, `${key}.json`), `${JSON.stringify({ format: FORMAT, ...result })}\n`);
+      // With its access file as written, made from it once: the run that reuses the result writes that text again.
+      const accessFile = renderEnvironmentAccess(result.access);
+      writeFileWhole(join(this.dir, `${key}.json`), `${JSON.stringify({ format: FORMAT, ...result, accessFile })}\n`);
     } catch (error) {
       console.error(`note: could not keep an analysis result in ${this.dir}: ${(error as Error).message}`);
     }

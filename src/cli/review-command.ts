@@ -25,6 +25,7 @@ import { planOutputFiles, type PlanRequest, type ProgressEvent } from '../plan/p
 import { terraformVersion } from '../plan/terraform-check';
 import { withDirectoryLocks, type LockOptions } from '../synth/dir-lock';
 import { displayPath } from '../synth/paths';
+import { STACK_CACHE_DIR, StackCache } from '../synth/stack-cache';
 import { synthesizeStaged } from '../synth/synthesize';
 import { WriteTransaction } from '../synth/write-transaction';
 import {
@@ -70,7 +71,7 @@ export const REVIEW_OPTIONS = {
   },
   'no-cache': {
     type: 'boolean',
-    help: `plan, simulate and analyse everything again instead of reusing ${PLAN_STORE_DIR}, ${ANALYSIS_CACHE_DIR} and ${RESULT_STORE_DIR}`,
+    help: `synthesize, plan, simulate and analyse everything again instead of reusing ${STACK_CACHE_DIR}, ${PLAN_STORE_DIR}, ${ANALYSIS_CACHE_DIR} and ${RESULT_STORE_DIR}`,
   },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -125,6 +126,8 @@ export interface Preflight {
   readonly decisions?: DecisionCache;
   readonly plans: PlanStore;
   readonly results: ResultStore;
+  /** Stacks synthesized before (stack-cache.ts): the base and the head share it. */
+  readonly stacks: StackCache;
   readonly terraform: Pick<PlanRequest, 'terraform' | 'provider' | 'cacheDir'>;
 }
 
@@ -162,6 +165,7 @@ export async function preflight(values: ReviewFlags): Promise<Preflight> {
     decisions: reuse ? DecisionCache.open(ANALYSIS_CACHE_DIR) : undefined,
     plans: new PlanStore(reuse ? PLAN_STORE_DIR : undefined),
     results: new ResultStore(reuse ? RESULT_STORE_DIR : undefined),
+    stacks: new StackCache(reuse ? STACK_CACHE_DIR : undefined),
     terraform: {
       terraform: { binary: envValue(TERRAFORM_BIN), timeoutSeconds: envValue(PLAN_TIMEOUT_SECONDS) },
       provider: envValue(TF_PROVIDER_MIRROR),
@@ -213,14 +217,22 @@ export async function reviewSides(
   tx: WriteTransaction,
 ): Promise<{ readonly head: ReviewSide; readonly base?: ReviewSide }> {
   const version = await terraformVersion(run.terraform.terraform.binary);
-  const head = reviewSide('', run.config, synthesizeStaged(run.config, run.outdir, tx), version);
+  const head = reviewSide(
+    '',
+    run.config,
+    synthesizeStaged(run.config, run.outdir, tx, undefined, { cache: run.stacks }),
+    version,
+  );
   if (!run.base) return { head };
   if ('reason' in run.base.config) {
     // On stderr: --list-changed's stdout is one JSON array that a workflow parses.
     console.error(`[base] ${run.base.config.reason}; compared with nothing: everything is new`);
     return { head };
   }
-  const synth = synthesizeStaged(run.base.config, join(BASE_DIR, 'cdktf.out'), tx);
+  const synth = synthesizeStaged(run.base.config, join(BASE_DIR, 'cdktf.out'), tx, undefined, {
+    cache: run.stacks,
+    deployedFrom: run.outdir,
+  });
   return { head, base: reviewSide('base:', run.base.config, synth, version) };
 }
 

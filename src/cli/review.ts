@@ -20,9 +20,7 @@ import { accessIntent, type AccessIntent } from '../model/intent';
 import type { EnvironmentModel } from '../model/types';
 import type { EnvironmentPlan } from '../plan/plan-environment';
 import { PlanView } from '../plan/plan-json';
-import { configurationDigest } from '../plan/plan-source';
 import { planEnvironments, type PlanRequest } from '../plan/planner';
-import { sandboxConfigText } from '../plan/sandbox';
 import type { StagedSynth } from '../synth/synthesize';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,12 +52,7 @@ export function reviewSide(
 ): ReviewSide {
   const environments = synth.model.environments;
   const names = environments.map((e) => e.name);
-  const planSources = new Map(
-    names.map((name) => [
-      name,
-      `${configurationDigest(sandboxConfigText(join(synth.stagedStacksDir, name, 'cdk.tf.json')))}@${terraformVersion}`,
-    ]),
-  );
+  const planSources = new Map(names.map((name) => [name, `${synth.configuration(name)}@${terraformVersion}`]));
   const dependencies = analysisDependencies(environments);
   const intent = accessIntent(loaded.config, loaded.model);
   // Of the administering environment, an environment it only assigns permission sets in reads just that part.

@@ -22,9 +22,15 @@ export function localStateFile(
  * cdktf runs Terraform. Relative, so the synthesized JSON is the same on every machine and checkout (with the
  * default outdir: `../../../state/<env>.tfstate`); an absolute configured path stays as it is.
  */
-export function localStatePath(stack: TerraformStack, projectRoot: string, configuredPath: string | undefined): string {
+export function localStatePath(
+  stack: TerraformStack,
+  projectRoot: string,
+  configuredPath: string | undefined,
+  /** The output directory the stack is deployed from. @default the app's outdir */
+  deployedFrom: string = App.of(stack).outdir,
+): string {
   if (configuredPath !== undefined && isAbsolute(configuredPath)) return configuredPath;
-  const stackDir = resolve(App.of(stack).outdir, 'stacks', stack.node.id);
+  const stackDir = resolve(deployedFrom, 'stacks', stack.node.id);
   return relative(stackDir, localStateFile(projectRoot, stack.node.id, configuredPath))
     .split(sep)
     .join('/');
@@ -39,10 +45,12 @@ export function configureBackend(
   environmentName: string,
   backend: BackendConfig,
   projectRoot: string,
+  /** The output directory the stack is deployed from. @default the app's outdir */
+  deployedFrom?: string,
 ): void {
   switch (backend.type) {
     case 'local':
-      new LocalBackend(stack, { path: localStatePath(stack, projectRoot, backend.path) });
+      new LocalBackend(stack, { path: localStatePath(stack, projectRoot, backend.path, deployedFrom) });
       return;
     case 's3': {
       const s3 = new S3Backend(stack, {

@@ -38,7 +38,12 @@ export function offlineStack(stack: Json): Json {
 
 /** The configuration Terraform plans for a synthesized stack file: its offline copy, as the sandbox holds it. */
 export function sandboxConfigText(stackFile: string): string {
-  return JSON.stringify(offlineStack(JSON.parse(readFileSync(stackFile, 'utf8')) as Json), null, 2);
+  return offlineStackText(JSON.parse(readFileSync(stackFile, 'utf8')) as Json);
+}
+
+/** sandboxConfigText of a stack already read. */
+export function offlineStackText(stack: Json): string {
+  return JSON.stringify(offlineStack(stack), null, 2);
 }
 
 export interface Sandbox {

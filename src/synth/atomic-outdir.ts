@@ -79,6 +79,10 @@ function localStateFile(stackJsonFile: string, runDir: string): string | undefin
  * backend reads it, never over an existing file. True when the state is now exactly where the new backend reads it.
  */
 function moveLocalState(oldStack: string, newStack: string, rescue: Rescuer): boolean {
+  // Only something beside what synth, cdktf and Terraform's caches write can be a state kept inside the directory:
+  // without it, the stacks (hundreds of KB each) need not be read at all.
+  const known = [...SYNTH_OUTPUT.stack, ...CDKTF_WORKING_FILES, ...STACK_CACHES];
+  if (readdirSync(oldStack).every((entry) => known.includes(entry))) return false;
   const from = localStateFile(join(oldStack, 'cdk.tf.json'), oldStack);
   // The new stack runs where the old one did: the staged directory takes the old one's place.
   const to = localStateFile(join(newStack, 'cdk.tf.json'), oldStack);
