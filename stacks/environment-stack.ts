@@ -165,18 +165,18 @@ export class EnvironmentStack extends TerraformStack {
     });
   }
 
-  /**
-   * cdktf's own prepareStack resolves every element once more only to discover references between stacks, which
-   * would add outputs and remote state. Environment stacks never reference each other (a role ARN in another
-   * account is a computed string), so that pass is skipped: it was a third of synth time at a thousand people.
-   * A test synthesizes the example and a larger config both ways and compares the bytes.
-   */
   /** Stack-level overrides need cdktf's own final resolve pass; noted here rather than read from its fields. */
   override addOverride(path: string, value: unknown): void {
     this.hasStackOverrides = true;
     super.addOverride(path, value);
   }
 
+  /**
+   * cdktf's own prepareStack resolves every element once more only to discover references between stacks, which
+   * would add outputs and remote state. Environment stacks never reference each other (a role ARN in another
+   * account is a computed string), so that pass is skipped: it was a third of synth time at a thousand people.
+   * A test synthesizes the example and a larger config both ways and compares the bytes.
+   */
   override prepareStack(): void {
     if (this.cdktfPasses) super.prepareStack();
     else this.ensureBackendExists();
