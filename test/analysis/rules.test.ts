@@ -259,6 +259,19 @@ const cases: NonCompliantCase[] = [
     expected: [{ target: 'user/mina', detail: 'Cell::MyFirstPipeline', severity: 'warning' }],
   },
   {
+    rule: 'CPA-IC1',
+    // The backend developers delivered through Identity Center too, while jin keeps his IAM user.
+    edit: () =>
+      new PlanEdit('prod').identityCenterAssignment({
+        permissionSet: 'helprr-backend-developer',
+        document: doc({ Effect: 'Allow', Action: ['codepipeline:GetPipeline'], Resource: [P] }),
+        members: ['jin'],
+        accountId: '111222333444',
+        alsoIamGroup: 'helprr-backend-developer-group',
+      }),
+    expected: [{ target: 'user/jin', detail: 'Group::helprr-backend-developer-group', severity: 'warning' }],
+  },
+  {
     rule: 'CPA-SOD1',
     edit: () =>
       new PlanEdit('prod')

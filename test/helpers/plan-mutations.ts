@@ -97,6 +97,64 @@ export class PlanEdit {
     return this;
   }
 
+  /**
+   * Makes this environment administer Identity Center and assign `permissionSet` (one inline policy) to `members`
+   * in `accountId`, the way the stack plans it; `alsoIamGroup` when the team is delivered as that IAM group too.
+   */
+  identityCenterAssignment(options: {
+    permissionSet: string;
+    document: unknown;
+    members: readonly string[];
+    accountId: string;
+    alsoIamGroup?: string;
+  }): this {
+    const { permissionSet: set, members, accountId } = options;
+    const outputs = (this.plan as unknown as { planned_values: { outputs: Record<string, { value: unknown }> } })
+      .planned_values.outputs;
+    outputs.identity_center = {
+      value: {
+        instance_arn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
+        region: 'us-east-2',
+        also_iam_groups: options.alsoIamGroup ? { [set]: options.alsoIamGroup } : {},
+      },
+    };
+    const ref = (type: string, name: string, attribute: string) => ({
+      references: [`${type}.${name}.${attribute}`, `${type}.${name}`],
+    });
+    this.add('aws_ssoadmin_permission_set', set, {
+      name: set,
+      tags: { 'codepipeline-access:profile-kinds': 'custom' },
+    });
+    this.add(
+      'aws_ssoadmin_permission_set_inline_policy',
+      set,
+      { inline_policy: JSON.stringify(options.document) },
+      { permission_set_arn: ref('aws_ssoadmin_permission_set', set, 'arn') },
+    );
+    this.add('aws_identitystore_group', set, { display_name: set });
+    for (const member of members) {
+      this.add('aws_identitystore_user', member, { user_name: member });
+      this.add(
+        'aws_identitystore_group_membership',
+        `${set}__${member}`,
+        {},
+        {
+          group_id: ref('aws_identitystore_group', set, 'group_id'),
+          member_id: ref('aws_identitystore_user', member, 'user_id'),
+        },
+      );
+    }
+    return this.add(
+      'aws_ssoadmin_account_assignment',
+      `${set}__to__${accountId}`,
+      { target_id: accountId, principal_type: 'GROUP', target_type: 'AWS_ACCOUNT' },
+      {
+        permission_set_arn: ref('aws_ssoadmin_permission_set', set, 'arn'),
+        principal_id: ref('aws_identitystore_group', set, 'group_id'),
+      },
+    );
+  }
+
   /** Drops resources, as a config that no longer has them plans. */
   remove(...addresses: string[]): this {
     for (const address of addresses) this.after(address);

@@ -202,7 +202,9 @@ test('the job that may write a comment runs none of the pull request code: it on
 });
 
 describe('caches: plans and analysis results of earlier runs, warmed on the default branch', () => {
-  const CACHES = { '.cache/plans': 'access-plans-', '.cache/analysis': 'access-analysis-' };
+  // The plans with the synthesized stacks they were made from, and the analysis.
+  const PLANS = '.cache/plans\n.cache/synth\n';
+  const CACHES = { [PLANS]: 'access-plans-', '.cache/analysis': 'access-analysis-' };
   const key = (prefix: string) => `${prefix}\${{ github.run_id }}-\${{ github.run_attempt }}`;
 
   test('the reviewing jobs restore both and save a new entry of each, also after rule errors', () => {
@@ -218,7 +220,7 @@ describe('caches: plans and analysis results of earlier runs, warmed on the defa
   });
 
   test('matrix jobs read the plan store only; the report job keeps their plans', () => {
-    expect(uses(plan, 'actions/cache/restore').map((s) => s.with?.path)).toEqual(['.cache/plans']);
+    expect(uses(plan, 'actions/cache/restore').map((s) => s.with?.path)).toEqual([PLANS]);
     expect(uses(plan, 'actions/cache/save')).toEqual([]);
     expect(uses(plan, 'actions/cache')).toEqual([]);
   });
