@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { EnvironmentModel } from '../model/types';
 import { writeFileWhole } from './whole-file';
+import type { WriteTransaction } from './write-transaction';
 
 export const STACK_CACHE_DIR = join('.cache', 'synth');
 
@@ -62,13 +63,18 @@ export class StackCache {
     }
   }
 
-  /** Keeps a stack; a cache that cannot be written costs only time, so this warns instead of failing. */
-  put(key: string, entry: CachedStack): void {
+  /**
+   * Keeps a stack: with a transaction, written when it commits (a run that fails leaves .cache/ as it was); a cache
+   * that cannot be written costs only time, so this warns instead of failing.
+   */
+  put(key: string, entry: CachedStack, tx?: WriteTransaction): void {
     this.memory.set(key, entry);
     if (!this.dir) return;
+    const text = JSON.stringify({ format: FORMAT, ...entry });
+    if (tx) return tx.writeFiles(this.dir, [[`${key}.json`, text]]);
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeFileWhole(join(this.dir, `${key}.json`), JSON.stringify({ format: FORMAT, ...entry }));
+      writeFileWhole(join(this.dir, `${key}.json`), text);
     } catch (error) {
       console.warn(`warning: could not keep a synthesized stack in ${this.dir}: ${(error as Error).message}`);
     }

@@ -101,7 +101,7 @@ export function synthesizeStaged(
     const stack = read(name);
     const configuration = configurationDigest(offlineStackText(JSON.parse(stack) as Record<string, unknown>));
     configurations.set(name, configuration);
-    cache?.put(key, { stack, configuration });
+    cache?.put(key, { stack, configuration }, tx);
   }
   const configuration = (name: string) => {
     let digest = configurations.get(name);

@@ -68,8 +68,16 @@ const CLIS: readonly Cli[] = [
   },
   {
     script: 'dist/src/bench/benchmark.js',
-    usage: 'usage: npm run bench -- [--runs <n>] [--sizes <users,...>] [--skip-tests] [--org <environments,...>]',
-    flags: ['--runs <n>', '--sizes <users,...>', '--skip-tests', '--org <environments,...>', '--help'],
+    usage:
+      'usage: npm run bench -- [--runs <n>] [--sizes <users,...>] [--skip-tests] [--skip-identity-center] [--org <environments,...>]',
+    flags: [
+      '--runs <n>',
+      '--sizes <users,...>',
+      '--skip-tests',
+      '--skip-identity-center',
+      '--org <environments,...>',
+      '--help',
+    ],
     variables: ['TERRAFORM_BIN', 'TF_PROVIDER_MIRROR'],
   },
   {
