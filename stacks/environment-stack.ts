@@ -309,12 +309,22 @@ export class EnvironmentStack extends TerraformStack {
       value: Object.fromEntries(roles.map((r) => [r.node.id, r.role.arn])),
       description: 'Cross-account roles and their ARNs',
     });
+    const switchRole = (role: string) => consoleUrls.switchRole(env, role, `${role}@${env.name}`);
     new TerraformOutput(this, 'switch_role_urls', {
-      value: Object.fromEntries(
-        env.roles.map((r) => [r.name, consoleUrls.switchRole(env, r.name, `${r.name}@${env.name}`)]),
-      ),
-      description: 'Console links to switch into each cross-account role',
+      value: Object.fromEntries(env.roles.map((r) => [r.name, switchRole(r.name)])),
+      description: 'Console links to switch into each role (cross-account roles and team roles)',
     });
+    // Only where there are team roles: stacks without them plan exactly as before.
+    const memberRoles = env.users.flatMap((u) => {
+      const roles = env.roles.filter((r) => r.teamRole?.members.includes(u.name));
+      return roles.length > 0 ? [[u.name, Object.fromEntries(roles.map((r) => [r.name, switchRole(r.name)]))]] : [];
+    });
+    if (memberRoles.length > 0)
+      new TerraformOutput(this, 'team_role_switch_urls', {
+        value: Object.fromEntries(memberRoles),
+        description:
+          'Per person: a console link to switch into each team role they may assume (sign in with MFA first)',
+      });
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { caseCollisions, duplicates, type PartialConfig } from './references';
 import { oneOf, problem, type ConfigPath, type ConfigProblem } from './problems';
-import { deliveriesOf, type TeamConfig } from './schema';
+import { deliveredByIam, deliveriesOf, type TeamConfig } from './schema';
 
 const IC = 'identity-center';
 
@@ -111,7 +111,7 @@ function checkMembers({ teams, people }: PartialConfig): ConfigProblem[] {
         const team = teams.find((candidate) => candidate.name === name);
         if (!team || !deliveriesOf(team).has(IC)) return;
         const at: ConfigPath = ['people', p, 'memberships', env, i];
-        const iamToo = deliveriesOf(team).has('iam-group');
+        const iamToo = deliveredByIam(team);
         if (team.identityCenter?.groupId !== undefined) {
           if (!iamToo)
             problems.push(
@@ -148,8 +148,7 @@ function checkTrusts({ environments, teams }: PartialConfig): ConfigProblem[] {
       role.trust.teams.forEach((name, i) => {
         const team = teams.find((candidate) => candidate.name === name);
         if (!team) return;
-        const kinds = deliveriesOf(team);
-        if (kinds.has(IC) && !kinds.has('iam-group'))
+        if (deliveriesOf(team).has(IC) && !deliveredByIam(team))
           problems.push(
             problem(
               ['environments', e, 'crossAccountRoles', r, 'trust', 'teams', i],

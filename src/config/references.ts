@@ -7,6 +7,7 @@ import type { ActionCatalog } from '../iam/action-catalog';
 import { customActionProblem } from './custom-actions';
 import { checkEnvironmentArns } from './environment-arns';
 import { checkIdentityCenter } from './identity-center';
+import { checkTeamRoles } from './team-roles';
 import { oneOf, problem, type ConfigPath, type ConfigProblem } from './problems';
 import type { AccessConfig, SectionName } from './schema';
 
@@ -27,6 +28,7 @@ export function checkReferences(
     ...checkEnvironmentArns(config),
     ...checkSuppressions(config),
     ...checkIdentityCenter(config, failed.includes('identityCenter')),
+    ...checkTeamRoles(config),
   ];
 }
 

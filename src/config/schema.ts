@@ -300,13 +300,14 @@ const grant = z.strictObject({
 });
 
 /**
- * How a team's access reaches its people: an IAM group per environment (with IAM users), an IAM Identity Center
- * permission set assigned in each environment's account (with Identity Center users and groups), or both while a
+ * How a team's access reaches its people: an IAM group per environment (with IAM users), an in-account IAM role
+ * its members assume (their group may only assume it), an IAM Identity Center permission set assigned in each
+ * environment's account (with Identity Center users and groups), or an IAM kind and Identity Center together while a
  * team moves from one to the other.
  */
-export const DELIVERY_KINDS = ['iam-group', 'identity-center'] as const;
+export const DELIVERY_KINDS = ['iam-group', 'iam-role', 'identity-center'] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
-const DELIVERY_RULE = `delivery must be ${DELIVERY_KINDS.map((k) => `"${k}"`).join(' or ')}, or a list of both (during a migration)`;
+const DELIVERY_RULE = `delivery must be ${DELIVERY_KINDS.map((k) => `"${k}"`).join(', ')}, or a list of an IAM kind and "identity-center" (during a migration)`;
 const deliveryKind = z.enum(DELIVERY_KINDS, { error: DELIVERY_RULE });
 
 /** Permission set names (CreatePermissionSet): 1-32 of IAM's name characters. */
@@ -367,12 +368,27 @@ const teamIdentityCenter = z.strictObject({
   sessionDuration: sessionDuration.optional(),
 });
 
+/** How a team delivered as an in-account role is assumed. @default - the defaults below, in every environment */
+const teamRole = z.strictObject({
+  /** @default the team name */
+  name: iamName('role', 64).optional(),
+  /** The members must have signed in with MFA to assume it. @default true */
+  requireMfa: z.boolean().default(true),
+  maxSessionDurationSeconds: z.number().int().min(3600).max(43200).default(3600),
+  /**
+   * The environments the team is delivered as a role in; elsewhere it is an IAM group. @default every environment
+   * where the team has members
+   */
+  environments: z.array(name('environment')).min(1).optional(),
+});
+
 const team = z.strictObject({
   name: name('team'),
   description: z.string().max(1000).optional(),
   /** @default the team name */
   groupName: iamName('group', 128).optional(),
   grants: z.array(grant).min(1, { message: 'a team needs at least one grant' }),
+  role: teamRole.optional(),
   /** @default iam-group */
   delivery: z.union([deliveryKind, z.array(deliveryKind).min(1)], { error: DELIVERY_RULE }).default('iam-group'),
   identityCenter: teamIdentityCenter.optional(),
@@ -483,8 +499,15 @@ export type GrantConfig = TeamConfig['grants'][number];
 export type PipelineSelector = GrantConfig['pipelines'];
 export type PersonConfig = AccessConfig['people'][number];
 export type IdentityCenterConfig = NonNullable<AccessConfig['identityCenter']>;
+export type TeamRoleConfig = NonNullable<TeamConfig['role']>;
 
 /** The ways a team is delivered, as a set (the config takes one kind or a list). */
+/** Whether the team reaches its people as IAM users: through its group, or a role its group may assume. */
+export function deliveredByIam(team: Pick<TeamConfig, 'delivery'>): boolean {
+  const kinds = deliveriesOf(team);
+  return kinds.has('iam-group') || kinds.has('iam-role');
+}
+
 export function deliveriesOf(team: Pick<TeamConfig, 'delivery'>): ReadonlySet<DeliveryKind> {
   return new Set(Array.isArray(team.delivery) ? team.delivery : [team.delivery]);
 }

@@ -11,7 +11,16 @@ export interface CrossAccountRoleProps {
   readonly permissionsBoundary?: string;
 }
 
-/** The pipeline-account side of cross-account access: a role trusting the other account, with its profile. */
+/** Tags that make a team's own role known to the analysis, which reads only the plan: its team and group. */
+export const TEAM_ROLE_TAGS = {
+  team: 'codepipeline-access:team-role',
+  group: 'codepipeline-access:team-group',
+} as const;
+
+/**
+ * A role with its trust and policies: the pipeline-account side of cross-account access (a role trusting the other
+ * account, with its profile), or a team's own role in its account (trusting exactly its members, with its grants).
+ */
 export class CrossAccountRole extends Construct {
   readonly role: IamRole;
 
@@ -24,6 +33,9 @@ export class CrossAccountRole extends Construct {
       assumeRolePolicy: role.trustJson,
       maxSessionDuration: role.maxSessionDurationSeconds,
       permissionsBoundary: props.permissionsBoundary,
+      tags: role.teamRole
+        ? { [TEAM_ROLE_TAGS.team]: role.teamRole.team, [TEAM_ROLE_TAGS.group]: role.teamRole.group }
+        : undefined,
     });
     this.role.overrideLogicalId(resourceName(role.name));
     for (const policy of role.policies) {

@@ -8,7 +8,7 @@
  * staging, ana in dev: two groups), and each person gets exactly the accounts the config gives them. A group from an
  * external identity provider (SCIM) is assigned in the environments the team names.
  */
-import { deliveriesOf, type AccessConfig, type TeamConfig } from '../config/schema';
+import { deliveredByIam, deliveriesOf, type AccessConfig, type TeamConfig } from '../config/schema';
 import type { ConfigPath } from '../config/problems';
 import { renderPolicy, sortedUnique, type PolicyDocument, type PolicyStatement } from '../iam/policy-document';
 import type {
@@ -88,7 +88,7 @@ export function resolveIdentityCenter(sources: IdentityCenterSources): IdentityC
           environment: env,
           accountId: sources.accountOf(env),
         });
-    if (deliveriesOf(team).has('iam-group')) alsoIamGroups[name] = team.groupName ?? team.name;
+    if (deliveredByIam(team)) alsoIamGroups[name] = team.groupName ?? team.name;
   });
   const users = config.people.flatMap((person, p): IdentityCenterUserModel[] =>
     person.identityCenter

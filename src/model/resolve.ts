@@ -9,14 +9,17 @@ import { renderPolicy, type PolicyDocument, type PolicyStatement } from '../iam/
 import { NO_GUARDRAILS, type EnvironmentGuardrails } from '../config/guardrails';
 import { oneOf, problem, type ConfigPath, type ConfigProblem } from '../config/problems';
 import {
+  deliveredByIam,
   deliveriesOf,
   type AccessConfig,
   type ArtifactBucketConfig,
   type CrossAccountRoleConfig,
   type EnvironmentConfig,
   type GrantConfig,
+  type PersonConfig,
   type PipelineSelector,
   type ProfileConfig,
+  type TeamConfig,
 } from '../config/schema';
 import { assumeRolePolicies, type AssumableRole } from './assume-role-policies';
 import { resolveIdentityCenter } from './identity-center';
@@ -255,16 +258,81 @@ class EnvironmentResolver {
     return policies;
   }
 
-  /** The team's IAM group here, unless it is delivered through Identity Center only. */
+  /** The people who are members of the team here. */
+  membersOf(teamName: string): PersonConfig[] {
+    return this.config.people.filter((person) => person.memberships[this.env.name]?.includes(teamName));
+  }
+
+  /**
+   * Whether the team is delivered here as a role its members assume: `delivery: iam-role`, this environment among its
+   * role's environments (every one by default), and members here to assume it.
+   */
+  deliveredAsRole(team: TeamConfig): boolean {
+    if (!deliveriesOf(team).has('iam-role')) return false;
+    const listed = team.role?.environments;
+    return (listed === undefined || listed.includes(this.env.name)) && this.membersOf(team.name).length > 0;
+  }
+
+  /**
+   * The team's IAM group here, unless it is delivered through Identity Center only. Delivered as a role, the group
+   * holds no grant: its members get the team's access by assuming the role (the group's one policy, see teamRoles).
+   */
   addTeamGroup(teamName: string): void {
     const t = this.config.teams.findIndex((team) => team.name === teamName);
     const team = this.config.teams[t];
-    if (!team || this.groups.has(team.name) || !deliveriesOf(team).has('iam-group')) return;
+    if (!team || this.groups.has(team.name) || !deliveredByIam(team)) return;
     this.groups.set(team.name, {
       name: team.groupName ?? team.name,
       team: team.name,
-      policies: [...this.policiesOf(team.name)],
+      policies: this.deliveredAsRole(team) ? [] : [...this.policiesOf(team.name)],
       origin: ['teams', t],
+    });
+  }
+
+  /**
+   * The roles of the teams delivered as roles here: the team's grants, trusted by exactly its members here (the
+   * account's root with an aws:PrincipalArn condition naming their user ARNs: a trust naming the users themselves
+   * would be refused before the users exist, and break when one is recreated), with MFA unless the team says not.
+   */
+  teamRoles(): RoleModel[] {
+    return [...this.groups.values()].flatMap((group): RoleModel[] => {
+      const t = this.config.teams.findIndex((team) => team.name === group.team);
+      const team = this.config.teams[t];
+      if (!team || !this.deliveredAsRole(team)) return [];
+      const members = this.membersOf(team.name)
+        .map((p) => p.name)
+        .sort();
+      const requireMfa = team.role?.requireMfa ?? true;
+      const condition: Record<string, Record<string, string | string[]>> = {
+        ArnEquals: { 'aws:PrincipalArn': members.map((m) => arns.iamUser(this.env, m)) },
+      };
+      if (requireMfa) condition.Bool = { 'aws:MultiFactorAuthPresent': 'true' };
+      const trustPolicy: PolicyDocument = {
+        statements: [
+          {
+            sid: 'TeamMembers',
+            effect: 'Allow',
+            principal: { AWS: [arns.accountRoot(this.env)] },
+            actions: ['sts:AssumeRole'],
+            condition,
+          },
+        ],
+      };
+      const name = team.role?.name ?? team.name;
+      return [
+        {
+          name,
+          description: `CodePipeline access of team ${team.name}, assumed by its members (codepipeline-access)`,
+          arn: arns.iamRole(this.env, name),
+          trustedAccountId: this.env.accountId,
+          trustPolicy,
+          trustJson: renderPolicy(trustPolicy),
+          policies: [...this.policiesOf(team.name)],
+          maxSessionDurationSeconds: team.role?.maxSessionDurationSeconds ?? 3600,
+          teamRole: { team: team.name, group: group.name, members, requireMfa },
+          origin: team.role ? ['teams', t, 'role'] : ['teams', t, 'delivery'],
+        },
+      ];
     });
   }
 
@@ -273,7 +341,7 @@ class EnvironmentResolver {
     return this.config.people.flatMap((person, p): UserModel[] => {
       const teams = (person.memberships[this.env.name] ?? []).filter((name) => {
         const team = this.config.teams.find((candidate) => candidate.name === name);
-        return !team || deliveriesOf(team).has('iam-group');
+        return !team || deliveredByIam(team);
       });
       if (teams.length === 0) return [];
       const groups = teams.map((team) => this.groups.get(team)?.name ?? team);
@@ -464,9 +532,20 @@ export function resolveAccessModel(
       return model;
     }),
   );
+  // A team delivered as a role: its group's one grant is to assume it, packed with the cross-account roles it may
+  // assume (the team's own role is not one Identity Center's permission set needs: it has the grants themselves).
+  const teamRolesPerEnv = resolvers.map((resolver) => resolver.teamRoles());
+  const mayAssume = (resolver: EnvironmentResolver, team: string): AssumableRole[] => [
+    ...teamRolesPerEnv[resolvers.indexOf(resolver)]
+      .filter((r) => r.teamRole?.team === team)
+      .map((r) => ({ arn: r.arn, origin: r.origin })),
+    ...(assumable.get(resolver)?.get(team) ?? []),
+  ];
   // A team delivered through Identity Center only has no group here: its grants go into its permission set.
-  for (const [trusted, byTeam] of assumable)
-    for (const [team, roles] of byTeam) trusted.groups.get(team)?.policies.push(...assumeRolePolicies(team, roles));
+  for (const resolver of resolvers)
+    for (const group of resolver.groups.values())
+      if (group.team !== undefined)
+        group.policies.push(...assumeRolePolicies(group.team, mayAssume(resolver, group.team)));
   const identityCenter = resolveIdentityCenter({
     config,
     accountOf: (name) => resolverOf(name)?.env.accountId ?? '',
@@ -496,7 +575,7 @@ export function resolveAccessModel(
       defaultTags: env.defaultTags,
       groups,
       users,
-      roles: rolesPerEnv[e],
+      roles: [...rolesPerEnv[e], ...teamRolesPerEnv[e]],
       bucketPolicies: env.artifactBuckets.map((bucket, b) => resolver.bucketPolicy(bucket, b)),
       passwordPolicy: env.passwordPolicy,
       pipelines: env.pipelines,

@@ -62,6 +62,16 @@ export interface UserModel {
   readonly origin: ConfigPath;
 }
 
+/** What makes a role a team's own (delivery: iam-role): assumed by the team's members in its own account. */
+export interface TeamRoleModel {
+  readonly team: string;
+  /** The team's IAM group here, whose only policy lets its members assume the role. */
+  readonly group: string;
+  /** The members' user names, sorted: the trust names exactly their ARNs. */
+  readonly members: readonly string[];
+  readonly requireMfa: boolean;
+}
+
 export interface RoleModel {
   readonly name: string;
   readonly description: string;
@@ -71,6 +81,8 @@ export interface RoleModel {
   readonly trustJson: string;
   readonly policies: readonly ManagedPolicyModel[];
   readonly maxSessionDurationSeconds: number;
+  /** Set for a team's own role. @default - a cross-account role */
+  readonly teamRole?: TeamRoleModel;
   readonly origin: ConfigPath;
 }
 
