@@ -8,6 +8,7 @@ import type { PlanView } from '../plan/plan-json';
 import { ABSENT } from './environment-access';
 import {
   readPlannedEnvironment,
+  statementsOf,
   type PlannedAssignee,
   type PlannedBoundary,
   type PlannedEnvironment,
@@ -75,6 +76,26 @@ export type SessionContext = Readonly<Record<string, readonly string[]>>;
  */
 const IDENTITY_CENTER_SESSION: SessionContext = { 'aws:MultiFactorAuthPresent': ['false', ABSENT] };
 
+/** The sessions of a role that can only be assumed with MFA. */
+const MFA_SESSION: SessionContext = { 'aws:MultiFactorAuthPresent': ['true'] };
+
+/** Whether every Allow of a trust policy requires `aws:MultiFactorAuthPresent` true (Bool, not BoolIfExists). */
+function onlyWithMfa(trust: PolicyJson): boolean {
+  const allows = statementsOf(trust).filter((s) => s.Effect === 'Allow');
+  return (
+    allows.length > 0 &&
+    allows.every((s) =>
+      Object.entries(s.Condition ?? {}).some(
+        ([operator, block]) =>
+          operator === 'Bool' &&
+          Object.entries(block ?? {}).some(
+            ([key, value]) => key.toLowerCase() === 'aws:multifactorauthpresent' && String(value) === 'true',
+          ),
+      ),
+    )
+  );
+}
+
 /**
  * Each environment with the roles Identity Center provisions in its account: one per permission set assigned there
  * (by any number of groups), read from the administering environment's plan.
@@ -119,27 +140,46 @@ export class AccessAnalysis {
   }
 
   /** A request no session of its principal can make (MFA present for an Identity Center role) is a mistake. */
-  private refuseImpossibleContext(request: AccessRequest): void {
+  /**
+   * The keys the principal's sessions always carry with one value (MFA after a role that requires it), as a request
+   * of theirs has them; a request no session of theirs can make (MFA present for an Identity Center role) is refused.
+   */
+  private sessionValues(request: AccessRequest): Record<string, string> {
     const session = this.sessionContext(request.principal);
-    if (!session) return;
+    if (!session) return {};
     const given = new Map(Object.entries(request.context ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const filled: Record<string, string> = {};
     for (const [key, possible] of Object.entries(session)) {
       const value = given.get(key.toLowerCase());
+      if (value === undefined && !possible.includes(ABSENT)) {
+        filled[key] = possible[0];
+        continue;
+      }
       const asked = value === undefined ? ABSENT : String(value);
       if (!possible.includes(asked))
         throw new Error(
           `${request.principal}: its sessions never carry ${key}=${asked} (only ${possible.join(' or ')}); ask without it`,
         );
     }
+    return filled;
   }
 
-  /** What the sessions of a principal can carry, where it is less than any request (Identity Center roles). */
+  /**
+   * What the sessions of a principal can carry, where it is less than any request: an Identity Center role's never
+   * carry MFA, and a role whose trust lets it be assumed only with MFA always does (MFA stays with the session).
+   */
   sessionContext(principal: string): SessionContext | undefined {
-    this.identityCenterArns ??= new Set(this.environments.flatMap((e) => e.identityCenterRoles.map((r) => r.arn)));
-    return this.identityCenterArns.has(principal) ? IDENTITY_CENTER_SESSION : undefined;
+    if (!this.sessions) {
+      this.sessions = new Map();
+      for (const env of this.environments) {
+        for (const role of env.identityCenterRoles) this.sessions.set(role.arn, IDENTITY_CENTER_SESSION);
+        for (const role of env.roles) if (onlyWithMfa(role.trust)) this.sessions.set(role.arn, MFA_SESSION);
+      }
+    }
+    return this.sessions.get(principal);
   }
 
-  private identityCenterArns?: Set<string>;
+  private sessions?: Map<string, SessionContext>;
 
   environment(name: string): PlannedEnvironment {
     const env = this.environments.find((e) => e.name === name);
@@ -228,13 +268,24 @@ export class AccessAnalysis {
     return simulate(this.simulationRequest(request, policies));
   }
 
+  /**
+   * The two steps of a team role: `request.principal` assumes `role` (in the request's context), then the role's
+   * session makes the request. Allowed only when both are; otherwise the step that failed is the outcome.
+   */
+  async evaluateThrough(request: AccessRequest, role: string): Promise<SimulationOutcome> {
+    const assume = await this.evaluate({ ...request, action: 'sts:AssumeRole', resource: role });
+    if (assume.decision !== 'Allowed') return assume;
+    // The role's session keeps what the assuming request carried (MFA); what it always carries, it fills in.
+    return this.evaluate({ ...request, principal: role });
+  }
+
   /** The decision only, without the simulator's input checks: see decideUnchecked for when that is sound. */
   decideUnchecked(request: AccessRequest, policies: readonly PlannedPolicy[]): Decision {
     return decideUnchecked(this.simulationRequest(request, policies));
   }
 
   private simulationRequest(request: AccessRequest, policies?: readonly PlannedPolicy[]): SimulationRequest {
-    this.refuseImpossibleContext(request);
+    const session = this.sessionValues(request);
     const principal = this.principal(request.principal);
     const principalAccount = ARN.exec(request.principal)?.[4] ?? '';
     const target = this.resourceContext(request.action, request.resource, principalAccount);
@@ -249,6 +300,7 @@ export class AccessAnalysis {
     };
     if (principal.kind === 'user') context['aws:username'] = request.principal.split('/').pop() ?? '';
     for (const [key, value] of Object.entries(principal.tags ?? {})) context[`aws:PrincipalTag/${key}`] = value;
+    Object.assign(context, session);
     return {
       principalArn: request.principal,
       action: request.action,

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import type { ActionCatalog, CodePipelineResourceType } from '../iam/action-catalog';
 import { identityCenterNames } from '../iam/arns';
 import type { AccessAnalysis, SessionContext } from './access-analysis';
+import { withTeamRoleCells } from './team-roles';
 import type { DecisionCache } from './decision-cache';
 import {
   Decisions,
@@ -458,6 +459,7 @@ export async function environmentAccess(
       policies: r.policies,
       isUser: false,
       boundary: r.permissionsBoundary,
+      session: analysis.sessionContext(r.arn),
     })),
     ...env.identityCenterRoles.map((r) => ({
       arn: r.arn,
@@ -467,12 +469,18 @@ export async function environmentAccess(
       session: analysis.sessionContext(r.arn),
     })),
   ];
+  const assumeRole = await assumeRoleEdges(analysis, decisions, env);
   return {
     environment: env.name,
     accountId: env.accountId,
     region: env.region,
-    principals: await principalMatrix(decisions, env, principals, targets, options, stats),
-    assumeRole: await assumeRoleEdges(analysis, decisions, env),
+    // A member of a team delivered as a role can do what the role can, once assumed.
+    principals: withTeamRoleCells(
+      env,
+      await principalMatrix(decisions, env, principals, targets, options, stats),
+      assumeRole,
+    ),
+    assumeRole,
     artifactBuckets: await bucketDecisions(decisions, env),
   };
 }

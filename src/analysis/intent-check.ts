@@ -156,12 +156,16 @@ export function intendedCell(
       break;
   }
   let result: Intended = 'no';
+  let widest: { readonly context: ContextCondition } | undefined;
   for (const grant of principal.grants) {
     const meant = grantIntends(grant, cell, catalog);
-    if (meant !== 'no' && meant !== 'either') return meant;
     if (meant === 'either') result = 'either';
+    if (meant === 'no' || meant === 'either') continue;
+    // A grant through a team role needs its context (MFA); the same cell through a group does not: the widest wins.
+    const context = { ...meant.context, ...(grant.context ?? {}) };
+    if (!widest || Object.keys(context).length < Object.keys(widest.context).length) widest = { context };
   }
-  return result;
+  return widest ?? result;
 }
 
 /** `allowed` is within what is meant: every context it allows is one the meant context covers. */

@@ -96,6 +96,8 @@ export interface PlannedRole {
   /** Tags, the provider's default tags included (`tags_all`). */
   readonly tags: Readonly<Record<string, string>>;
   readonly policies: readonly PlannedPolicy[];
+  /** A team's own role (tagged so by the stack): its team and the team's group. @default - not a team role */
+  readonly teamRole?: { readonly team: string; readonly group: string };
 }
 
 /** A permission set as the administering environment's plan has it. */
@@ -225,6 +227,10 @@ export function principalsOf(statement: PolicyStatementJson): string[] {
 export function asList(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
+
+/** Tags on a team's own role (src/constructs/cross-account-role.ts): its team and group. */
+const TEAM_ROLE_TAG = 'codepipeline-access:team-role';
+const TEAM_GROUP_TAG = 'codepipeline-access:team-group';
 
 /** Tag on a permission set (src/constructs/identity-center-access.ts): its team's profile kinds. */
 const PROFILE_KINDS_TAG = 'codepipeline-access:profile-kinds';
@@ -427,7 +433,10 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
   const roles: PlannedRole[] = plan.ofType('aws_iam_role').map((rc) => {
     const after = rc.change.after ?? {};
     const roleName = String(after.name);
+    const tags = tagsOf(after);
+    const team = tags[TEAM_ROLE_TAG];
     return {
+      ...(team !== undefined ? { teamRole: { team, group: tags[TEAM_GROUP_TAG] ?? team } } : {}),
       name: roleName,
       arn: iamArn('role', roleName),
       address: rc.address,

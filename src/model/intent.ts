@@ -6,7 +6,7 @@
  * it cell by cell (src/analysis/intent-check.ts), so a rendering mistake cannot hide behind itself.
  */
 import { arns, identityCenterNames } from '../iam/arns';
-import { deliveriesOf, type AccessConfig, type DeliveryKind, type ProfileKind } from '../config/schema';
+import { deliveredByIam, type AccessConfig, type ProfileKind } from '../config/schema';
 import type { ConfigProblem } from '../config/problems';
 import { resolveScope } from './resolve';
 import type { AccessModel, EnvironmentModel } from './types';
@@ -19,6 +19,11 @@ export interface IntendedGrant {
   readonly approvals: readonly string[];
   /** Custom grants: the action names. */
   readonly actions: readonly string[];
+  /**
+   * The context the grant needs: MFA for a grant a user holds through a team role that requires it (the user must
+   * assume the role with MFA first). @default - any context
+   */
+  readonly context?: Readonly<Record<string, string>>;
 }
 
 export interface IntendedPrincipal {
@@ -90,13 +95,13 @@ export function accessIntent(config: AccessConfig, model: AccessModel): AccessIn
     }
     return grants;
   };
-  const deliveredAs = (team: string, kind: DeliveryKind) => {
+  const byIam = (team: string) => {
     const t = config.teams.find((candidate) => candidate.name === team);
-    return t !== undefined && deliveriesOf(t).has(kind);
+    return t !== undefined && deliveredByIam(t);
   };
   /** The teams of a person in an environment that reach them as an IAM user. */
   const iamTeams = (person: AccessConfig['people'][number], envName: string) =>
-    (person.memberships[envName] ?? []).filter((team) => deliveredAs(team, 'iam-group'));
+    (person.memberships[envName] ?? []).filter(byIam);
   const membersOf = (envName: string, teams: readonly string[]) =>
     config.people.filter((person) => iamTeams(person, envName).some((t) => teams.includes(t)));
   const ic = model.identityCenter;
@@ -125,17 +130,34 @@ export function accessIntent(config: AccessConfig, model: AccessModel): AccessIn
 
   const environments = config.environments.map((env): EnvironmentIntent => {
     const envModel = model.environments.find((e) => e.name === env.name);
+    const teamRoles = (envModel?.roles ?? []).filter((r) => r.teamRole !== undefined);
     const principals: Record<string, IntendedPrincipal> = {};
     for (const person of config.people) {
       const teams = iamTeams(person, env.name);
       if (teams.length === 0) continue;
       principals[`user/${person.name}`] = {
-        grants: teams.flatMap((team) => teamGrants(env, team)),
+        // A team delivered as a role reaches its members through it: with MFA where the role requires it.
+        grants: teams.flatMap((team) => {
+          const role = teamRoles.find((r) => r.teamRole?.team === team);
+          const grants = teamGrants(env, team);
+          return role?.teamRole?.requireMfa
+            ? grants.map((g) => ({ ...g, context: { 'aws:MultiFactorAuthPresent': 'true' } }))
+            : grants;
+        }),
         console: person.console.enabled,
         reads: [],
       };
     }
     const trusts: Record<string, IntendedTrust> = {};
+    for (const role of teamRoles) {
+      const team = role.teamRole;
+      if (!team) continue;
+      principals[`role/${role.name}`] = { grants: teamGrants(env, team.team), console: false, reads: [] };
+      trusts[role.name] = {
+        principals: team.members.map((m) => arns.iamUser(env, m)),
+        context: team.requireMfa ? { 'aws:MultiFactorAuthPresent': 'true' } : {},
+      };
+    }
     for (const role of identityCenterRoles(env)) {
       principals[role.arn.split(':').pop() ?? role.arn] = {
         grants: teamGrants(env, role.team),

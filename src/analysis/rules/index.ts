@@ -9,6 +9,8 @@ import { nonAdminPipelineWrite } from './non-admin-pipeline-write';
 import { passwordPolicy } from './password-policy';
 import { privilegeEscalation } from './privilege-escalation';
 import { resourceStar } from './resource-star';
+import { teamRoleBypass } from './team-role-bypass';
+import { teamRoleTrust } from './team-role-trust';
 import type { Finding, Rule, RuleContext } from './rule';
 import { trustConditions } from './trust-conditions';
 import { unknownAction } from './unknown-action';
@@ -31,6 +33,8 @@ export const RULES: readonly Rule[] = [
   missingAccess,
   approvalBypass,
   identityCenterMigration,
+  teamRoleTrust,
+  teamRoleBypass,
 ];
 
 export async function runRules(context: RuleContext, rules: readonly Rule[] = RULES): Promise<Finding[]> {

@@ -23,7 +23,10 @@ export const trustConditions: Rule = {
         const keys = Object.values(statement.Condition ?? {}).flatMap((c) =>
           Object.keys(c).map((k) => k.toLowerCase()),
         );
-        const guarded = keys.includes('aws:multifactorauthpresent') || keys.includes('sts:externalid');
+        // A trust that names who may assume it (a team role's members) does not trust the whole account.
+        const guarded = ['aws:multifactorauthpresent', 'sts:externalid', 'aws:principalarn'].some((k) =>
+          keys.includes(k),
+        );
         return aws
           .filter((p) => /^\d{12}$/.test(p) || p.endsWith(':root'))
           .filter(() => !guarded)
