@@ -272,6 +272,37 @@ const cases: NonCompliantCase[] = [
     expected: [{ target: 'user/jin', detail: 'Group::helprr-backend-developer-group', severity: 'warning' }],
   },
   {
+    rule: 'CPA-ROLE1',
+    // The release operators' role trusts the account without naming its members.
+    edit: () => {
+      const edit = new PlanEdit('prod');
+      const role = edit.after('aws_iam_role.release-operators');
+      const trust = JSON.parse(String(role.assume_role_policy)) as {
+        Statement: { Condition: Record<string, unknown> }[];
+      };
+      delete trust.Statement[0].Condition.ArnEquals;
+      role.assume_role_policy = JSON.stringify(trust);
+      return edit;
+    },
+    expected: [
+      {
+        target: 'aws_iam_role.release-operators',
+        detail: 'Statement[TeamMembers].Principal::arn:aws:iam::111222333444:root',
+      },
+    ],
+  },
+  {
+    rule: 'CPA-ROLE2',
+    // kai, a release operator, also joins the backend developers: start and stop without the role or its MFA.
+    edit: () =>
+      new PlanEdit('prod').membership('kai', [
+        'codepipeline-access-self-service',
+        'helprr-backend-developer-group',
+        'release-operators',
+      ]),
+    expected: [{ target: 'user/kai', detail: 'Role::release-operators', severity: 'warning' }],
+  },
+  {
     rule: 'CPA-SOD1',
     edit: () =>
       new PlanEdit('prod')

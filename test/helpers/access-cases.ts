@@ -22,6 +22,8 @@ export interface AccessCase {
   readonly expect: (typeof DECISIONS)[number];
   /** For a denial, the layer that must have decided it (SimulationOutcome.decidedBy). @default - not checked */
   readonly decidedBy?: string;
+  /** A role the principal assumes first (a team role): both steps must be allowed. @default - the principal asks */
+  readonly via?: string;
 }
 
 /** The cases of `file`; throws listing every malformed case (index, field, what is allowed). */
@@ -41,6 +43,9 @@ export function readAccessCases(file: string): AccessCase[] {
       ...(c.decidedBy === undefined || (typeof c.decidedBy === 'string' && c.expect !== 'Allowed')
         ? []
         : [`${at}: decidedBy must be a string, and only for a denial; got ${JSON.stringify(c.decidedBy)}`]),
+      ...(c.via === undefined || (typeof c.via === 'string' && /^arn:[\w-]+:iam::\d{12}:role\//.test(c.via))
+        ? []
+        : [`${at}: via must be the ARN of a role the principal assumes first; got ${JSON.stringify(c.via)}`]),
     ];
   });
   if (problems.length > 0) throw new Error(problems.join('\n'));
@@ -50,15 +55,12 @@ export function readAccessCases(file: string): AccessCase[] {
 /** One test per case, evaluated on `access()` (set up by the caller's beforeAll). */
 export function testAccessCases(cases: readonly AccessCase[], access: () => AccessAnalysis): void {
   test.each(cases)('$name: $expect', async (c) => {
-    const outcome = await access().evaluate({
-      principal: c.principal,
-      action: c.action,
-      resource: c.resource,
-      context: c.context,
-    });
+    const request = { principal: c.principal, action: c.action, resource: c.resource, context: c.context };
+    const outcome = c.via ? await access().evaluateThrough(request, c.via) : await access().evaluate(request);
     expect({ decision: outcome.decision, error: outcome.error }).toEqual({ decision: c.expect, error: undefined });
     if (c.decidedBy !== undefined) expect(outcome.decidedBy).toBe(c.decidedBy);
-    if (c.expect === 'Allowed') await expect(access()).toAllow(c.principal, c.action, c.resource, c.context);
-    else await expect(access()).toDeny(c.principal, c.action, c.resource, c.context);
+    const options = { via: c.via };
+    if (c.expect === 'Allowed') await expect(access()).toAllow(c.principal, c.action, c.resource, c.context, options);
+    else await expect(access()).toDeny(c.principal, c.action, c.resource, c.context, options);
   });
 }

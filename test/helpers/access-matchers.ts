@@ -7,14 +7,22 @@ import type { AccessAnalysis } from '../../src/analysis/access-analysis';
 import type { Decision } from '../../src/analysis/simulator';
 
 type Context = Record<string, string | string[]>;
+/** `via`: the role ARN the principal assumes first (a team role): both steps must be allowed. */
+type Options = { readonly via?: string };
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
     interface Matchers<R> {
-      toAllow(principal: string, action: string, resource: string, context?: Context): Promise<R>;
-      toDeny(principal: string, action: string, resource: string, context?: Context): Promise<R>;
-      toExplicitlyDeny(principal: string, action: string, resource: string, context?: Context): Promise<R>;
+      toAllow(principal: string, action: string, resource: string, context?: Context, options?: Options): Promise<R>;
+      toDeny(principal: string, action: string, resource: string, context?: Context, options?: Options): Promise<R>;
+      toExplicitlyDeny(
+        principal: string,
+        action: string,
+        resource: string,
+        context?: Context,
+        options?: Options,
+      ): Promise<R>;
     }
   }
 }
@@ -27,28 +35,32 @@ async function decide(
   action: string,
   resource: string,
   context?: Context,
+  options: Options = {},
 ): Promise<jest.CustomMatcherResult> {
-  const outcome = await analysis.evaluate({ principal, action, resource, context });
+  const request = { principal, action, resource, context };
+  const outcome = options.via ? await analysis.evaluateThrough(request, options.via) : await analysis.evaluate(request);
   const pass = wanted(outcome.decision);
   const statements =
     outcome.decidingStatements.length > 0 ? outcome.decidingStatements.join(', ') : 'no statement matched';
-  const request = `${principal} ${action} on ${resource}${context ? ` with ${JSON.stringify(context)}` : ''}`;
+  const asked = `${principal}${options.via ? ` through ${options.via}` : ''} ${action} on ${resource}${context ? ` with ${JSON.stringify(context)}` : ''}`;
   return {
     pass,
     message: () =>
-      `expected ${request} ${pass ? 'not ' : ''}to be ${wantedText}, but it was ${outcome.decision}` +
+      `expected ${asked} ${pass ? 'not ' : ''}to be ${wantedText}, but it was ${outcome.decision}` +
       `\n  deciding statements: ${statements}${outcome.error ? `\n  simulator error: ${outcome.error}` : ''}`,
   };
 }
 
+type Request = [principal: string, action: string, resource: string, context?: Context, options?: Options];
+
 expect.extend({
-  toAllow(analysis: AccessAnalysis, principal: string, action: string, resource: string, context?: Context) {
-    return decide(analysis, (d) => d === 'Allowed', 'allowed', principal, action, resource, context);
+  toAllow(analysis: AccessAnalysis, ...request: Request) {
+    return decide(analysis, (d) => d === 'Allowed', 'allowed', ...request);
   },
-  toDeny(analysis: AccessAnalysis, principal: string, action: string, resource: string, context?: Context) {
-    return decide(analysis, (d) => d !== 'Allowed', 'denied', principal, action, resource, context);
+  toDeny(analysis: AccessAnalysis, ...request: Request) {
+    return decide(analysis, (d) => d !== 'Allowed', 'denied', ...request);
   },
-  toExplicitlyDeny(analysis: AccessAnalysis, principal: string, action: string, resource: string, context?: Context) {
-    return decide(analysis, (d) => d === 'ExplicitlyDenied', 'explicitly denied', principal, action, resource, context);
+  toExplicitlyDeny(analysis: AccessAnalysis, ...request: Request) {
+    return decide(analysis, (d) => d === 'ExplicitlyDenied', 'explicitly denied', ...request);
   },
 });

@@ -30,6 +30,7 @@ export const FOCUSED_FIXTURES: readonly string[] = [
   'identity-center-migration',
   'kms-pin',
   'scoped-admin',
+  'team-role',
   'webhooks',
 ];
 

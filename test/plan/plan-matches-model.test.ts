@@ -153,7 +153,7 @@ describe.each(PLAN_FIXTURES)('plan of fixture "$name"', (fixture) => {
           .ofType('aws_iam_role_policy_attachment')
           .filter((a) => plan.referencedResource(a.address, 'role') === `aws_iam_role.${resourceName(role.name)}`)
           .map((a) => plan.referencedResource(a.address, 'policy_arn'));
-        expect(attached).toEqual(role.policies.map((p) => `aws_iam_policy.${resourceName(p.name)}`));
+        expect(attached.sort()).toEqual(role.policies.map((p) => `aws_iam_policy.${resourceName(p.name)}`).sort());
       }
     }),
   );
