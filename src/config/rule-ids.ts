@@ -23,6 +23,8 @@ export const RULE_IDS = {
   missingAccess: 'CPA-INT2',
   approvalBypass: 'CPA-SOD1',
   identityCenterMigration: 'CPA-IC1',
+  teamRoleTrust: 'CPA-ROLE1',
+  teamRoleBypass: 'CPA-ROLE2',
 } as const;
 
 export type RuleId = (typeof RULE_IDS)[keyof typeof RULE_IDS];

@@ -16,13 +16,13 @@ const documentOf = (edit: PlanEdit, address: string, attribute = 'policy') =>
 test('GIVEN the same plan WHEN compared THEN nothing is added, removed or changed; unknown ARNs compare equal', () => {
   const diff = planDiff(base(), readPlan('example', 'prod'));
   expect(isEmptyPlanDiff(diff)).toBe(true);
-  expect(describePlanDiff(diff)).toBe('0 resources added, 0 removed, 0 changed (26 unchanged)');
+  expect(describePlanDiff(diff)).toBe('0 resources added, 0 removed, 0 changed (35 unchanged)');
 });
 
 test('GIVEN no base WHEN compared THEN every resource is added', () => {
   const diff = planDiff(undefined, base());
   expect(diff.added).toEqual(base().addresses());
-  expect(describePlanDiff(diff)).toBe('26 resources added, 0 removed, 0 changed (0 unchanged)');
+  expect(describePlanDiff(diff)).toBe('35 resources added, 0 removed, 0 changed (0 unchanged)');
 });
 
 test('GIVEN policy documents reordered and re-rendered (statements, actions, Sids, key order, pretty-printing) WHEN compared THEN no change', () => {
@@ -67,7 +67,7 @@ test('GIVEN a trust that drops its MFA condition and a policy with one more stat
       ],
     },
   ]);
-  expect(describePlanDiff(diff)).toBe('0 resources added, 0 removed, 2 changed (24 unchanged)');
+  expect(describePlanDiff(diff)).toBe('0 resources added, 0 removed, 2 changed (33 unchanged)');
 });
 
 test('GIVEN a value known in the base and known only after apply in the head WHEN compared THEN that attribute is changed', () => {
@@ -97,5 +97,5 @@ test('GIVEN resources removed and added WHEN compared THEN the headline counts t
   expect(diff.changed).toEqual([
     { address: 'aws_iam_user_group_membership.jin', attributes: [{ attribute: 'groups' }] },
   ]);
-  expect(describePlanDiff(diff)).toBe('1 resource added, 3 removed, 1 changed (22 unchanged)');
+  expect(describePlanDiff(diff)).toBe('1 resource added, 3 removed, 1 changed (31 unchanged)');
 });

@@ -46,7 +46,7 @@ test('GIVEN no base WHEN reported THEN every statement is added, every grant gai
   });
   const summary = renderSummary(head);
   expect(prodSection(summary)).toContain(
-    '**Terraform against empty state** (what a first deploy creates; no base given, so this is the only comparison): 26 to create, 0 to update, 0 to replace, 0 to delete.',
+    '**Terraform against empty state** (what a first deploy creates; no base given, so this is the only comparison): 35 to create, 0 to update, 0 to replace, 0 to delete.',
   );
   expect(summary).not.toContain('Against the base');
   expect(summary).not.toContain('no change (plan identical');
@@ -75,7 +75,7 @@ test('GIVEN a refactor (statements reordered, a policy renamed, a grant moved to
   const prod = prodSection(renderSummary(head, base));
   expect(prod).toContain('No change in who can do what.');
   // The plan does change: the renamed policy and its attachment, the moved attachment, the new group, jin's groups.
-  expect(prod).toContain('**Against the base:** 4 resources added, 3 removed, 1 changed (22 unchanged).');
+  expect(prod).toContain('**Against the base:** 4 resources added, 3 removed, 1 changed (31 unchanged).');
   expect(prod).toContain('- changed: `aws_iam_user_group_membership.jin`: groups');
   expect(prod).not.toContain('aws_iam_policy.helprr-backend-developer-policy`: policy');
 });
@@ -137,7 +137,7 @@ test('GIVEN a grant added and one removed WHEN compared THEN + and - rows say wh
   const summary = renderSummary(head, base);
   expect(summary).toContain('changes against the base branch');
   const prod = prodSection(summary);
-  expect(prod).toContain('**Against the base:** 2 resources added, 0 removed, 1 changed (25 unchanged).');
+  expect(prod).toContain('**Against the base:** 2 resources added, 0 removed, 1 changed (34 unchanged).');
   expect(prod).toContain(
     '- changed: `aws_iam_policy.release-approvers-approver`: policy (0 statements added, 1 removed)',
   );
@@ -178,9 +178,9 @@ test("GIVEN a deletion WHEN compared THEN the headline shows it removed, above T
   if (rc) rc.change.actions = ['delete', 'create'];
   edit.remove('aws_iam_user.sam', 'aws_iam_user_login_profile.sam', 'aws_iam_user_group_membership.sam');
   const prod = prodSection(renderSummary(await side([edit]), await baseSide()));
-  const headline = prod.indexOf('**Against the base:** 0 resources added, 3 removed, 0 changed (23 unchanged).');
+  const headline = prod.indexOf('**Against the base:** 0 resources added, 3 removed, 0 changed (32 unchanged).');
   const terraform = prod.indexOf(
-    'Terraform against empty state (what a first deploy creates): 22 to create, 0 to update, 1 to replace, 0 to delete.',
+    'Terraform against empty state (what a first deploy creates): 31 to create, 0 to update, 1 to replace, 0 to delete.',
   );
   expect(headline).toBeGreaterThan(0);
   expect(terraform).toBeGreaterThan(headline);
@@ -218,7 +218,7 @@ test('the written report has per environment: the labelled counts, statement cha
   expect(summary).toContain('[prod.review.md](prod.review.md)');
   const prod = prodSection(readFileSync(join(fixturePlansDir('example'), 'prod.review.md'), 'utf8'));
   const order = [
-    '**Terraform against empty state** (what a first deploy creates; no base given, so this is the only comparison): 26 to create, 0 to update, 0 to replace, 0 to delete.',
+    '**Terraform against empty state** (what a first deploy creates; no base given, so this is the only comparison): 35 to create, 0 to update, 0 to replace, 0 to delete.',
     '### IAM statement changes',
     '### Who gains and who loses access',
     '### Rule findings',
@@ -228,5 +228,5 @@ test('the written report has per environment: the labelled counts, statement cha
   expect(positions.every((p) => p >= 0)).toBe(true);
   expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   expect(summary).toContain('changes against nothing (no base given): everything shows as added');
-  expect(readPlan('example', 'prod').addresses()).toHaveLength(26);
+  expect(readPlan('example', 'prod').addresses()).toHaveLength(35);
 });

@@ -16,7 +16,7 @@ const policyOf = (plan: PlanView, name: string) =>
   };
 
 test('resource counts per environment', () => {
-  expect(prod.addresses()).toHaveLength(26);
+  expect(prod.addresses()).toHaveLength(35);
   expect(dev.addresses()).toHaveLength(15);
   expect(readPlan('example', 'staging').addresses()).toHaveLength(16);
 });
@@ -51,6 +51,7 @@ test('the plan carries the analysis outputs and the hand-over outputs', () => {
     'region',
     'role_arns',
     'switch_role_urls',
+    'team_role_switch_urls',
     'user_names',
   ]);
   expect(outputs.initial_passwords.actions).toEqual(['create']);
@@ -93,7 +94,7 @@ test('npm run plan reports progress per environment and a summary line', () => {
     expect(log).toMatch(new RegExp(`\\[${env}\\] (planning|plan reused: this exact stack was planned before)\n`));
   if (log.includes('[prod] planning'))
     expect(log).toMatch(
-      /\[prod\] planned in \d+\.\d s( \(with terraform init\))?: 26 to create, 0 to update, 0 to replace, 0 to delete/,
+      /\[prod\] planned in \d+\.\d s( \(with terraform init\))?: 35 to create, 0 to update, 0 to replace, 0 to delete/,
     );
   const summary = /Planned (\d) environments? in \d+\.\d s \(against empty state: [^)]*\); (\d) plans? reused/.exec(
     log,

@@ -37,28 +37,63 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
       'aws_iam_group.helprr-backend-developer-group',
       'aws_iam_group.release-approvers',
       'aws_iam_group.release-managers',
+      'aws_iam_group.release-operators',
       'aws_iam_group_policy_attachment.codepipeline-access-self-service__codepipeline-access-self-service-change-own-password',
       'aws_iam_group_policy_attachment.helprr-backend-developer-group__helprr-backend-developer-policy',
       'aws_iam_group_policy_attachment.release-approvers__release-approvers-approver',
       'aws_iam_group_policy_attachment.release-managers__release-managers-admin',
+      'aws_iam_group_policy_attachment.release-operators__release-operators-assume-roles',
       'aws_iam_policy.CrossAccountPipelineViewers-policy',
       'aws_iam_policy.codepipeline-access-self-service-change-own-password',
       'aws_iam_policy.helprr-backend-developer-policy',
       'aws_iam_policy.release-approvers-approver',
       'aws_iam_policy.release-managers-admin',
+      'aws_iam_policy.release-operators-assume-roles',
+      'aws_iam_policy.release-operators-operator',
       'aws_iam_role.CrossAccountPipelineViewers',
+      'aws_iam_role.release-operators',
       'aws_iam_role_policy_attachment.CrossAccountPipelineViewers__CrossAccountPipelineViewers-policy',
+      'aws_iam_role_policy_attachment.release-operators__release-operators-operator',
       'aws_iam_user.jin',
+      'aws_iam_user.kai',
       'aws_iam_user.mina',
       'aws_iam_user.sam',
       'aws_iam_user_group_membership.jin',
+      'aws_iam_user_group_membership.kai',
       'aws_iam_user_group_membership.mina',
       'aws_iam_user_group_membership.sam',
       'aws_iam_user_login_profile.jin',
+      'aws_iam_user_login_profile.kai',
       'aws_iam_user_login_profile.mina',
       'aws_iam_user_login_profile.sam',
       'aws_s3_bucket_policy.codepipeline-us-east-2-1234567890',
     ]);
+  });
+
+  test('the release operators hold no grant: their group may only assume their team role, which holds the grant', () => {
+    expect(groupPolicyNames(prod(), 'release-operators')).toEqual(['release-operators-assume-roles']);
+    expect(managedPolicy(prod(), 'release-operators-assume-roles').Statement).toEqual([
+      {
+        Sid: 'AssumeCrossAccountRole',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole'],
+        Resource: ['arn:aws:iam::111222333444:role/release-operators'],
+      },
+    ]);
+    const role = resource(prod(), 'aws_iam_role', 'release-operators');
+    expect(parsePolicy(role.assume_role_policy).Statement).toEqual([
+      {
+        Sid: 'TeamMembers',
+        Effect: 'Allow',
+        Principal: { AWS: ['arn:aws:iam::111222333444:root'] },
+        Action: ['sts:AssumeRole'],
+        Condition: {
+          ArnEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111222333444:user/kai'] },
+          Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+        },
+      },
+    ]);
+    expect(role.max_session_duration).toBe(3600);
   });
 
   test('seed 002: helprr-backend-developer-policy lets operators view, start, stop and retry, and nothing else', () => {
@@ -277,11 +312,12 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
   test('hand-over outputs: sign-in URL, users, passwords (sensitive), role ARN and switch-role URL', () => {
     const out = prod().output;
     expect(out.console_sign_in_url.value).toBe('https://111222333444.signin.aws.amazon.com/console');
-    expect(out.user_names.value).toEqual(['jin', 'mina', 'sam']);
+    expect(out.user_names.value).toEqual(['jin', 'mina', 'sam', 'kai']);
     expect(out.initial_passwords).toMatchObject({
       sensitive: true,
       value: {
         jin: '${aws_iam_user_login_profile.jin.password}',
+        kai: '${aws_iam_user_login_profile.kai.password}',
         mina: '${aws_iam_user_login_profile.mina.password}',
         sam: '${aws_iam_user_login_profile.sam.password}',
       },
@@ -289,11 +325,15 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
     expect(out.encrypted_passwords).toMatchObject({ sensitive: true, value: {} });
     expect(out.role_arns.value).toEqual({
       CrossAccountPipelineViewers: '${aws_iam_role.CrossAccountPipelineViewers.arn}',
+      'release-operators': '${aws_iam_role.release-operators.arn}',
     });
+    const link = (role: string) =>
+      `https://signin.aws.amazon.com/switchrole?account=111222333444&roleName=${role}&displayName=${role}%40prod`;
     expect(out.switch_role_urls.value).toEqual({
-      CrossAccountPipelineViewers:
-        'https://signin.aws.amazon.com/switchrole?account=111222333444&roleName=CrossAccountPipelineViewers&displayName=CrossAccountPipelineViewers%40prod',
+      CrossAccountPipelineViewers: link('CrossAccountPipelineViewers'),
+      'release-operators': link('release-operators'),
     });
+    expect(out.team_role_switch_urls.value).toEqual({ kai: { 'release-operators': link('release-operators') } });
   });
 
   test('self-describing for the plan analysis: account, region, pipeline inventory, policy purposes', () => {
@@ -328,6 +368,8 @@ describe('prod (111222333444, where MyFirstPipeline lives)', () => {
       'helprr-backend-developer-policy': 'profile:operator',
       'release-approvers-approver': 'profile:approver',
       'release-managers-admin': 'profile:admin',
+      'release-operators-assume-roles': 'assume-role',
+      'release-operators-operator': 'profile:operator',
     });
     expect(managedPolicy(stacks.dev, 'pipeline-viewers-assume-roles')).toBeDefined();
     expect(
