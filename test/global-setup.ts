@@ -10,7 +10,8 @@
  * twice.
  *
  * JEST_REUSE_PLANS=1 keeps the plans of an earlier run whose config text is unchanged (a developer re-running a
- * few test files); CI never sets it.
+ * few test files); CI never sets it. CODEPIPELINE_ACCESS_USER_SUITE=1 plans the user's config only, for a run of
+ * test/user-config alone (test/user-config/team-edit.test.ts runs it in an edited copy).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,22 +40,24 @@ export default function globalSetup(): void {
       stdio: 'inherit',
     });
     if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.json failed (exit ${tsc.status})`);
-    for (const fixture of PLAN_FIXTURES) {
+    const userOnly = process.env.CODEPIPELINE_ACCESS_USER_SUITE === '1';
+    for (const fixture of userOnly ? [] : PLAN_FIXTURES) {
       const run = planFixture(fixture, fixture.generatedText?.() ?? readFileSync(fixture.configFile, 'utf8'));
       if (run.exitCode !== 0)
         throw new Error(`planning the fixture "${fixture.name}" failed (exit ${run.exitCode}):\n${run.stderr}`);
     }
-    planUserFixture();
+    planUserFixture(!userOnly);
   } catch (error) {
     finishTempDirGuard();
     throw error;
   }
 }
 
-function planUserFixture(): void {
+/** `examplePlanned`: the example's plans are there to copy when the user's config is the example's. */
+function planUserFixture(examplePlanned: boolean): void {
   const example = PLAN_FIXTURES[0];
   const userText = existsSync(USER_FIXTURE.configFile) ? readFileSync(USER_FIXTURE.configFile, 'utf8') : '';
-  if (sameConfigData(userText, readFileSync(example.configFile, 'utf8'))) {
+  if (examplePlanned && sameConfigData(userText, readFileSync(example.configFile, 'utf8'))) {
     const dir = fixtureDir(USER_FIXTURE.name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
