@@ -9,6 +9,8 @@ import {
   type PlannedBoundary,
   type PlannedEnvironment,
   type PlannedPolicy,
+  type PlannedRole,
+  type PlannedUser,
   type PolicyJson,
 } from './plan-principals';
 import {
@@ -59,10 +61,15 @@ const EXTERNAL_ACCOUNT_POLICY: PlannedPolicy = {
 const ARN = /^arn:([\w-]+):([\w-]+):([\w-]*):(\d{12})?:(.+)$/;
 
 export class AccessAnalysis {
-  readonly environments: readonly PlannedEnvironment[];
+  /**
+   * `environments`: each environment's principals and resources, as the plan says (readPlannedEnvironment) or as
+   * an account's IAM is live (src/live/live-environment.ts): the decisions are made the same way for both.
+   */
+  constructor(readonly environments: readonly PlannedEnvironment[]) {}
 
-  constructor(plans: readonly { readonly name: string; readonly plan: PlanView }[]) {
-    this.environments = plans.map((p) => readPlannedEnvironment(p.name, p.plan));
+  /** The analysis of planned environments. */
+  static fromPlans(plans: readonly { readonly name: string; readonly plan: PlanView }[]): AccessAnalysis {
+    return new AccessAnalysis(plans.map((p) => readPlannedEnvironment(p.name, p.plan)));
   }
 
   environment(name: string): PlannedEnvironment {
@@ -78,14 +85,10 @@ export class AccessAnalysis {
     const [, , , , account, resource] = match;
     const env = this.environments.find((e) => e.accountId === account);
     if (!env) return { arn, kind: 'external', policies: [EXTERNAL_ACCOUNT_POLICY] };
-    const [kind, name] = resource.split('/', 2);
-    if (kind === 'user') {
-      const user = env.users.find((u) => u.name === name);
-      return { arn, environment: env, kind: 'user', policies: user?.policies ?? [], tags: user?.tags };
-    }
-    if (kind === 'role') {
-      const role = env.roles.find((r) => r.name === name);
-      return { arn, environment: env, kind: 'role', policies: role?.policies ?? [], tags: role?.tags };
+    const kind = resource.split('/', 1)[0];
+    if (kind === 'user' || kind === 'role') {
+      const known = this.byArn().get(arn);
+      return { arn, environment: env, kind, policies: known?.policies ?? [], tags: known?.tags };
     }
     return { arn, environment: env, kind: 'external', policies: [] };
   }
@@ -145,6 +148,14 @@ export class AccessAnalysis {
   }
 
   private boundaries?: Map<string, PlannedBoundary | undefined>;
+
+  /** Users and roles of every environment by ARN, so one with a path (`user/division/jin`) is found too. */
+  private byArn(): Map<string, PlannedUser | PlannedRole> {
+    this.principals ??= new Map(this.environments.flatMap((e) => [...e.users, ...e.roles]).map((p) => [p.arn, p]));
+    return this.principals;
+  }
+
+  private principals?: Map<string, PlannedUser | PlannedRole>;
 
   evaluate(request: AccessRequest, policies?: readonly PlannedPolicy[]): Promise<SimulationOutcome> {
     return simulate(this.simulationRequest(request, policies));

@@ -125,6 +125,8 @@ export interface PlannedEnvironment {
   readonly region: string;
   readonly partition: string;
   readonly pipelines: readonly PipelineInventoryEntry[];
+  /** The custom action types the stack declares (ARNs, the `action_types` output); none in older plans. */
+  readonly actionTypes: readonly string[];
   readonly users: readonly PlannedUser[];
   readonly groups: readonly PlannedGroup[];
   readonly roles: readonly PlannedRole[];
@@ -315,6 +317,7 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
     region,
     partition,
     pipelines: (outputValue(plan, 'pipeline_inventory') as PipelineInventoryEntry[] | undefined) ?? [],
+    actionTypes: readActionTypes(plan),
     users,
     groups,
     roles,
