@@ -18,6 +18,7 @@ import type {
   ProfileConfig,
 } from '../config/schema';
 import { assumeRolePolicies, type AssumableRole } from './assume-role-policies';
+import { resolveImports } from './imports';
 import { managedPolicy } from './managed-policy';
 import { profileStatements, undeclaredResources, type ApprovalActionRef, type ResolvedScope } from './profile-policies';
 import type {
@@ -463,6 +464,7 @@ export function resolveAccessModel(
       pipelines: env.pipelines,
       actionTypes: env.actionTypes,
       guardrails: guardrails.get(env.name) ?? NO_GUARDRAILS,
+      imports: resolveImports(env, e, groups, users, problems),
       origin: ['environments', e],
     };
   });

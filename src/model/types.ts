@@ -81,6 +81,21 @@ export interface BucketPolicyModel {
   readonly origin: ConfigPath;
 }
 
+/**
+ * The existing resources the stack takes over at its first deploy, each with the id Terraform imports it by
+ * (imports.ts). Keyed by what the config names: a group, a policy, `<group>/<policy>`, a user.
+ */
+export interface ImportsModel {
+  readonly groups: Readonly<Record<string, string>>;
+  readonly policies: Readonly<Record<string, string>>;
+  readonly groupPolicyAttachments: Readonly<Record<string, string>>;
+  readonly users: Readonly<Record<string, string>>;
+  readonly loginProfiles: Readonly<Record<string, string>>;
+  readonly groupMemberships: Readonly<Record<string, string>>;
+  /** @default - the account password policy is created (it overwrites any there is) */
+  readonly passwordPolicy?: string;
+}
+
 export interface EnvironmentModel {
   readonly name: string;
   readonly accountId: string;
@@ -103,6 +118,8 @@ export interface EnvironmentModel {
    * every user and role of the stack, and all of them reach the analysis through the plan's `guardrails` output.
    */
   readonly guardrails: EnvironmentGuardrails;
+  /** What the first deploy takes over instead of creating (the config's `imports`). */
+  readonly imports: ImportsModel;
   readonly origin: ConfigPath;
 }
 
