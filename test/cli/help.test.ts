@@ -13,6 +13,8 @@ interface Cli {
   readonly usage: string;
   readonly flags: readonly string[];
   readonly variables: readonly string[];
+  /** The exit status of a usage error. @default 2 */
+  readonly usageExit?: number;
 }
 
 /** The variables plan and report both read (src/cli/review-command.ts REVIEW_ENVIRONMENT). */
@@ -53,6 +55,12 @@ const CLIS: readonly Cli[] = [
       'usage: npm run report -- [--plans <dir>]... [--out <dir>] [--base <git ref>] [--fail-on-new-access] [--no-cache]',
     flags: ['--plans <dir>', '--out <dir>', '--base <git ref>', '--fail-on-new-access', '--no-cache', '--help'],
     variables: REVIEW_VARIABLES,
+  },
+  {
+    script: 'dist/src/cli/adopt.js',
+    usage: 'usage: npm run adopt -- [--env <environment>] [--from <file or dir>] [--out <dir>] [--write]',
+    flags: ['--env <environment>', '--from <file or dir>', '--out <dir>', '--write', '--help'],
+    variables: ['ACCESS_CONFIG', 'LOCK_WAIT_SECONDS'],
   },
   {
     script: 'dist/src/cli/access.js',
@@ -120,16 +128,16 @@ describe.each(CLIS)('$script', (cli) => {
     expect(help).toContain('exit status:');
   });
 
-  test('an unknown flag: the problem and the usage line, exit 2', () => {
+  test(`an unknown flag: the problem and the usage line, exit ${cli.usageExit ?? 2}`, () => {
     const result = results.get(`${cli.script} --frobnicate`);
-    expect(result?.exitCode).toBe(2);
+    expect(result?.exitCode).toBe(cli.usageExit ?? 2);
     expect(result?.stderr.split('\n').slice(0, 2)).toEqual(['unknown option --frobnicate', cli.usage]);
     expect(result?.stdout).toBe('');
   });
 
-  test('an unexpected argument: the problem and the usage line, exit 2', () => {
+  test(`an unexpected argument: the problem and the usage line, exit ${cli.usageExit ?? 2}`, () => {
     const result = results.get(`${cli.script} extra`);
-    expect(result?.exitCode).toBe(2);
+    expect(result?.exitCode).toBe(cli.usageExit ?? 2);
     expect(result?.stderr).toContain('unexpected argument "extra"; this command takes flags only');
     expect(result?.stderr).toContain(cli.usage);
   });
