@@ -57,6 +57,14 @@ const CLIS: readonly Cli[] = [
     variables: REVIEW_VARIABLES,
   },
   {
+    script: 'dist/src/cli/drift.js',
+    usage:
+      'usage: npm run drift -- [--env <environment>] [--from <file or dir>] [--out <dir>] [--plans <dir>]... [--no-cache]',
+    flags: ['--env <environment>', '--from <file or dir>', '--out <dir>', '--plans <dir>', '--no-cache', '--help'],
+    variables: [...REVIEW_VARIABLES, 'SYNTH_HCL_OUTPUT'],
+    usageExit: 1,
+  },
+  {
     script: 'dist/src/cli/adopt.js',
     usage: 'usage: npm run adopt -- [--env <environment>] [--from <file or dir>] [--out <dir>] [--write]',
     flags: ['--env <environment>', '--from <file or dir>', '--out <dir>', '--write', '--help'],
