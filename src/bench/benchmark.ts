@@ -9,6 +9,7 @@
  *              (synth of every environment and Terraform for one, warm sandbox; and a whole run with nothing changed)
  *   analysis   simulation + rules + report, with and without de-duplication of permission sets
  *   organisation  many environments, a one-person pull request, 200 spokes, 5,000 users (organisation-benchmark.ts)
+ *   drift      npm run drift on an account of 5,000 users and 500 policies (drift-benchmark.ts); --skip-drift skips it
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { TERRAFORM_BIN, TF_PROVIDER_MIRROR } from '../cli/environment';
 import { usable } from '../cli/usage-error';
 import { parsePositiveInteger } from '../cli/values';
 import { generateConfig, type GeneratedConfigSize } from '../fixtures/generate-config';
+import { benchDrift } from './drift-benchmark';
 import { benchOrganisation, type OrganisationFigure } from './organisation-benchmark';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -38,6 +40,8 @@ export function measure(
   args: readonly string[],
   env: Record<string, string> = {},
   cwd = ROOT,
+  /** Exit statuses besides 0 that are an answer, not a failure (drift's 2). @default - none */
+  okStatuses: readonly number[] = [],
 ): Measured {
   const memoryFile = join(WORK, 'time.out');
   const withTime = existsSync(GNU_TIME);
@@ -53,7 +57,7 @@ export function measure(
     },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0)
+  if (result.status !== 0 && !okStatuses.includes(result.status ?? -1))
     throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr.slice(-3000)}`);
   const peakKiB = withTime ? Number(readFileSync(memoryFile, 'utf8').trim().split('\n').pop()) : NaN;
   return { seconds, peakMiB: Number.isFinite(peakKiB) ? peakKiB / 1024 : undefined, stdout: result.stdout };
@@ -209,8 +213,14 @@ const COMMAND = defineCommand({
   ].join('\n'),
   options: {
     runs: { type: 'string', default: '3', value: '<n>', help: 'runs per stage' },
-    sizes: { type: 'string', default: '10,300,1000', value: '<users,...>', help: 'users per environment, per config' },
+    sizes: {
+      type: 'string',
+      default: '10,300,1000',
+      value: '<users,...>',
+      help: 'users per environment, per config; "0" skips these stages',
+    },
     'skip-tests': { type: 'boolean', help: 'do not time `npm test`' },
+    'skip-drift': { type: 'boolean', help: 'do not time npm run drift on the 5,000-user account' },
     org: {
       type: 'string',
       default: '10,50,100',
@@ -224,7 +234,8 @@ const COMMAND = defineCommand({
 
 async function main({ values }: CommandLine<(typeof COMMAND)['options']>): Promise<number> {
   const runs = usable(parsePositiveInteger('--runs', values.runs));
-  const sizes = values.sizes.split(',').map((size) => usable(parsePositiveInteger('--sizes', size)));
+  const sizes =
+    values.sizes === '0' ? [] : values.sizes.split(',').map((size) => usable(parsePositiveInteger('--sizes', size)));
   mkdirSync(WORK, { recursive: true });
   console.log(
     `codepipeline-access benchmark: ${runs} runs per stage, sizes ${sizes.join(', ')} users x 3 environments, 20 teams, 50 pipelines`,
@@ -239,6 +250,13 @@ async function main({ values }: CommandLine<(typeof COMMAND)['options']>): Promi
             `  ${f.case}: ${f.seconds.toFixed(1)} s${f.peakMiB ? `, peak ${f.peakMiB.toFixed(0)} MiB` : ''}${f.note ? ` (${f.note})` : ''}`,
           ),
         );
+  const drift = values['skip-drift']
+    ? []
+    : benchDrift(ROOT, measure, (f) =>
+        console.log(
+          `  ${f.case}: ${f.seconds.toFixed(1)} s${f.peakMiB ? `, peak ${f.peakMiB.toFixed(0)} MiB` : ''}${f.note ? ` (${f.note})` : ''}`,
+        ),
+      );
   let testSeconds: number | undefined;
   if (!values['skip-tests']) {
     const tests = measure('npm', ['test', '--silent']);
@@ -250,13 +268,15 @@ async function main({ values }: CommandLine<(typeof COMMAND)['options']>): Promi
     runs,
     stages,
     organisation,
+    drift,
     npmTestSeconds: testSeconds,
   };
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('');
-  console.log(renderTable(stages));
+  if (stages.length > 0) console.log(renderTable(stages));
   if (organisation.length > 0) console.log(`\n${renderOrganisationTable(organisation)}`);
+  if (drift.length > 0) console.log(`\n${renderOrganisationTable(drift)}`);
   console.log(`\nwrote bench/results.json`);
   return 0;
 }

@@ -84,8 +84,9 @@ const CLIS: readonly Cli[] = [
   },
   {
     script: 'dist/src/bench/benchmark.js',
-    usage: 'usage: npm run bench -- [--runs <n>] [--sizes <users,...>] [--skip-tests] [--org <environments,...>]',
-    flags: ['--runs <n>', '--sizes <users,...>', '--skip-tests', '--org <environments,...>', '--help'],
+    usage:
+      'usage: npm run bench -- [--runs <n>] [--sizes <users,...>] [--skip-tests] [--skip-drift] [--org <environments,...>]',
+    flags: ['--runs <n>', '--sizes <users,...>', '--skip-tests', '--skip-drift', '--org <environments,...>', '--help'],
     variables: ['TERRAFORM_BIN', 'TF_PROVIDER_MIRROR'],
   },
   {
