@@ -19,7 +19,8 @@ import { ConsoleUser } from '../src/constructs/console-user';
 import { CrossAccountRole } from '../src/constructs/cross-account-role';
 import { IdentityCenterAccess } from '../src/constructs/identity-center-access';
 import { literalTerraform } from '../src/constructs/terraform-literals';
-import { arns, consoleUrls } from '../src/iam/arns';
+import { consoleUrls } from '../src/iam/arns';
+import { declaredActionTypes, pipelineInventory } from '../src/model/declarations';
 import type { EnvironmentModel, IdentityCenterModel, UserModel } from '../src/model/types';
 
 export interface EnvironmentStackProps {
@@ -86,7 +87,7 @@ export class EnvironmentStack extends TerraformStack {
     const permissionsBoundary = env.guardrails.permissionsBoundary?.arn;
     const groupNames = new Map<string, string>();
     for (const group of env.groups) {
-      const construct = new AccessGroup(this, `group-${group.name}`, { group });
+      const construct = new AccessGroup(this, `group-${group.name}`, { group, imports: env.imports });
       groupNames.set(group.name, construct.group.name);
     }
     const users = env.users.map((user) => ({
@@ -97,6 +98,7 @@ export class EnvironmentStack extends TerraformStack {
         // Generated first passwords are longer than the policy minimum; they are used once.
         passwordLength: Math.max(env.passwordPolicy.minimumLength, 20),
         permissionsBoundary,
+        imports: env.imports,
       }),
     }));
     const roles = env.roles.map((role) => new CrossAccountRole(this, role.name, { role, permissionsBoundary }));
@@ -105,7 +107,7 @@ export class EnvironmentStack extends TerraformStack {
     }
 
     const p = env.passwordPolicy;
-    new IamAccountPasswordPolicy(this, 'password-policy', {
+    const passwordPolicy = new IamAccountPasswordPolicy(this, 'password-policy', {
       minimumPasswordLength: p.minimumLength,
       requireLowercaseCharacters: p.requireLowercase,
       requireUppercaseCharacters: p.requireUppercase,
@@ -115,7 +117,9 @@ export class EnvironmentStack extends TerraformStack {
       maxPasswordAge: p.maxAgeDays,
       passwordReusePrevention: p.reusePrevention === 0 ? undefined : p.reusePrevention,
       hardExpiry: p.hardExpiry,
-    }).overrideLogicalId('account');
+    });
+    passwordPolicy.overrideLogicalId('account');
+    if (env.imports.passwordPolicy !== undefined) passwordPolicy.importFrom(env.imports.passwordPolicy);
 
     if (env.identityCenter) {
       const ic = env.identityCenter;
@@ -237,22 +241,12 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, 'account_id', { value: env.accountId, description: 'The AWS account of this stack' });
     new TerraformOutput(this, 'region', { value: env.region, description: 'The region of the pipelines' });
     new TerraformOutput(this, 'pipeline_inventory', {
-      value: env.pipelines.map((p) => ({
-        name: p.name,
-        arn: arns.pipeline(env, p.name),
-        stages: p.stages.map((stage) => ({
-          name: stage.name,
-          arn: arns.stage(env, p.name, stage.name),
-          approval_actions: stage.approvals.map((action) => arns.action(env, p.name, stage.name, action)),
-        })),
-        webhooks: p.webhooks.map((name) => ({ name, arn: arns.webhook(env, name) })),
-        service_roles: p.serviceRoleArn === undefined ? [] : [p.serviceRoleArn],
-      })),
+      value: pipelineInventory(env),
       description:
         'The pipelines, stages, approval actions and webhooks access is granted on, and the service roles admins may pass (declared in the config)',
     });
     new TerraformOutput(this, 'action_types', {
-      value: env.actionTypes.map((t) => arns.actionType(env, t)),
+      value: declaredActionTypes(env),
       description: 'The custom action types access is granted on (declared in the config)',
     });
     const named = (policies: EnvironmentModel['guardrails']['serviceControlPolicies']) =>

@@ -14,6 +14,8 @@ import {
   type PlannedEnvironment,
   type PlannedIdentityCenterRole,
   type PlannedPolicy,
+  type PlannedRole,
+  type PlannedUser,
   type PolicyJson,
 } from './plan-principals';
 import {
@@ -133,10 +135,20 @@ function withIdentityCenterRoles(environments: readonly PlannedEnvironment[]): P
 }
 
 export class AccessAnalysis {
+  /**
+   * `environments`: each environment's principals and resources, as the plan says (readPlannedEnvironment) or as
+   * an account's IAM is live (src/live/live-environment.ts): the decisions are made the same way for both.
+   */
   readonly environments: readonly PlannedEnvironment[];
 
-  constructor(plans: readonly { readonly name: string; readonly plan: PlanView }[]) {
-    this.environments = withIdentityCenterRoles(plans.map((p) => readPlannedEnvironment(p.name, p.plan)));
+  constructor(environments: readonly PlannedEnvironment[]) {
+    // The roles Identity Center provisions in each account come from the administering environment's plan.
+    this.environments = withIdentityCenterRoles(environments);
+  }
+
+  /** The analysis of planned environments. */
+  static fromPlans(plans: readonly { readonly name: string; readonly plan: PlanView }[]): AccessAnalysis {
+    return new AccessAnalysis(plans.map((p) => readPlannedEnvironment(p.name, p.plan)));
   }
 
   /** A request no session of its principal can make (MFA present for an Identity Center role) is a mistake. */
@@ -194,16 +206,16 @@ export class AccessAnalysis {
     const [, , , , account, resource] = match;
     const env = this.environments.find((e) => e.accountId === account);
     if (!env) return { arn, kind: 'external', policies: [EXTERNAL_ACCOUNT_POLICY] };
-    const [kind, name] = resource.split('/', 2);
-    if (kind === 'user') {
-      const user = env.users.find((u) => u.name === name);
-      return { arn, environment: env, kind: 'user', policies: user?.policies ?? [], tags: user?.tags };
-    }
-    if (kind === 'role') {
-      const role = env.roles.find((r) => r.name === name);
-      if (role) return { arn, environment: env, kind: 'role', policies: role.policies, tags: role.tags };
-      const provisioned = env.identityCenterRoles.find((r) => r.arn === arn);
-      return { arn, environment: env, kind: 'role', policies: provisioned?.policies ?? [] };
+    const kind = resource.split('/', 1)[0];
+    if (kind === 'user' || kind === 'role') {
+      const known = this.byArn().get(arn);
+      return {
+        arn,
+        environment: env,
+        kind,
+        policies: known?.policies ?? [],
+        tags: known && 'tags' in known ? known.tags : undefined,
+      };
     }
     return { arn, environment: env, kind: 'external', policies: [] };
   }
@@ -263,6 +275,19 @@ export class AccessAnalysis {
   }
 
   private boundaries?: Map<string, PlannedBoundary | undefined>;
+
+  /**
+   * Users and roles of every environment by ARN, so one with a path (`user/division/jin`) is found too, and the roles
+   * Identity Center provisions.
+   */
+  private byArn(): Map<string, PlannedUser | PlannedRole | PlannedIdentityCenterRole> {
+    this.principals ??= new Map(
+      this.environments.flatMap((e) => [...e.users, ...e.roles, ...e.identityCenterRoles]).map((p) => [p.arn, p]),
+    );
+    return this.principals;
+  }
+
+  private principals?: Map<string, PlannedUser | PlannedRole | PlannedIdentityCenterRole>;
 
   async evaluate(request: AccessRequest, policies?: readonly PlannedPolicy[]): Promise<SimulationOutcome> {
     return simulate(this.simulationRequest(request, policies));

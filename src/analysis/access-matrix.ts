@@ -31,7 +31,6 @@ import type { AllowedWhen, EnvironmentAccess, PrincipalAccess } from './environm
 import {
   asList,
   principalsOf,
-  readActionTypes,
   statementsOf,
   type PlannedBoundary,
   type PlannedEnvironment,
@@ -145,7 +144,7 @@ export function matrixTargets(env: PlannedEnvironment, catalog: ActionCatalog): 
       for (const action of byType('webhook'))
         codepipeline(action, webhook.arn, { kind: 'webhook', pipeline: name, declared: true });
   }
-  for (const actionType of readActionTypes(env.plan))
+  for (const actionType of env.actionTypes)
     for (const action of byType('actiontype')) codepipeline(action, actionType, { kind: 'actiontype', declared: true });
   for (const action of byType('wildcard')) codepipeline(action, '*', { kind: 'wildcard' });
   for (const action of byType('actiontype'))
@@ -185,7 +184,8 @@ export function matrixTargets(env: PlannedEnvironment, catalog: ActionCatalog): 
   return targets;
 }
 
-interface MatrixPrincipal {
+/** A principal the matrix is asked for: a user or role of the environment, or a probe (src/drift, src/adopt). */
+export interface MatrixPrincipal {
   readonly arn: string;
   readonly via: readonly string[];
   readonly policies: readonly PlannedPolicy[];
@@ -222,7 +222,12 @@ function permissionSetKey(
 }
 
 /** `codepipeline:GetPipeline` -> `GetPipeline`: CodePipeline actions are reported without their prefix. */
-const reported = (action: string) => action.replace(/^codepipeline:/, '');
+export const reported = (action: string) => action.replace(/^codepipeline:/, '');
+
+/** The resource a cell asks about for one principal: the own-user cell names the principal's own user. */
+export function cellResource(target: MatrixTarget, principalArn: string): string {
+  return target.resource === OWN_USER ? principalArn : target.resource;
+}
 
 interface Cells {
   readonly allowed: Record<string, string[]>;
@@ -291,7 +296,7 @@ async function principalMatrix(
           const own = target.target.kind === 'own-user' || target.target.kind === 'other-user';
           if (own && !principal.isUser) continue;
           stats.cells++;
-          const resource = target.resource === OWN_USER ? principal.arn : target.resource;
+          const resource = cellResource(target, principal.arn);
           const { when, deniedBy } = await decisions.decideCell({
             principal: principal.arn,
             action: target.action,
@@ -435,17 +440,25 @@ async function bucketDecisions(
   return out;
 }
 
-/** `env` is one of `analysis.environments` (or a copy with fewer principals, as the benchmark samples). */
-export async function environmentAccess(
+/**
+ * The matrix of any principals over `env`'s cells: what environmentAccess computes for the environment's own users
+ * and roles, for others too (a probe holding one group's policies, a candidate profile's policy).
+ */
+export async function principalsAccess(
   analysis: AccessAnalysis,
   env: PlannedEnvironment,
+  principals: readonly MatrixPrincipal[],
   catalog: ActionCatalog,
   options: MatrixOptions = {},
   stats: MatrixStatistics = emptyStatistics(),
-): Promise<EnvironmentAccess> {
-  const targets = matrixTargets(env, catalog);
+): Promise<Record<string, PrincipalAccess>> {
   const decisions = new Decisions(analysis, stats, options.dedupe !== false, options.cache);
-  const principals: MatrixPrincipal[] = [
+  return principalMatrix(decisions, env, principals, matrixTargets(env, catalog), options, stats);
+}
+
+/** The principals of an environment as the matrix asks for them: its users, its roles, Identity Center's roles. */
+function environmentPrincipals(analysis: AccessAnalysis, env: PlannedEnvironment): MatrixPrincipal[] {
+  return [
     ...env.users.map((u) => ({
       arn: u.arn,
       via: u.groups.map((g) => `group/${g}`),
@@ -469,6 +482,18 @@ export async function environmentAccess(
       session: analysis.sessionContext(r.arn),
     })),
   ];
+}
+
+/** `env` is one of `analysis.environments` (or a copy with fewer principals, as the benchmark samples). */
+export async function environmentAccess(
+  analysis: AccessAnalysis,
+  env: PlannedEnvironment,
+  catalog: ActionCatalog,
+  options: MatrixOptions = {},
+  stats: MatrixStatistics = emptyStatistics(),
+): Promise<EnvironmentAccess> {
+  const targets = matrixTargets(env, catalog);
+  const decisions = new Decisions(analysis, stats, options.dedupe !== false, options.cache);
   const assumeRole = await assumeRoleEdges(analysis, decisions, env);
   return {
     environment: env.name,
@@ -477,7 +502,7 @@ export async function environmentAccess(
     // A member of a team delivered as a role can do what the role can, once assumed.
     principals: withTeamRoleCells(
       env,
-      await principalMatrix(decisions, env, principals, targets, options, stats),
+      await principalMatrix(decisions, env, environmentPrincipals(analysis, env), targets, options, stats),
       assumeRole,
     ),
     assumeRole,

@@ -63,7 +63,7 @@ export async function analyzeEnvironments(
   statistics: MatrixStatistics = emptyStatistics(),
 ): Promise<{ readonly analysis: AccessAnalysis; readonly results: Map<string, EnvironmentResult> }> {
   const catalog = await loadActionCatalog();
-  const analysis = new AccessAnalysis(plans);
+  const analysis = AccessAnalysis.fromPlans(plans);
   const results = new Map<string, EnvironmentResult>();
   for (const env of analysis.environments) {
     if (compute && !compute.has(env.name)) continue;

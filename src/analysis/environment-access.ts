@@ -96,7 +96,8 @@ function groupBy<M, S>(members: readonly M[], share: (member: M) => S): [S, M[]]
   return [...groups.values()];
 }
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Code-point order: the same on every machine, whatever its locale. */
+export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function principalGroups(access: EnvironmentAccess): PrincipalGroup[] {
   const entries = Object.entries(access.principals).map(([name, principal]) => {

@@ -48,15 +48,25 @@ export function readPlanFiles(dir: string, environments: readonly string[]): Pla
 
 export const accessFileName = (environment: string) => `${environment}.access.json`;
 export const SUMMARY_FILE = 'SUMMARY.md';
+/** `npm run drift`'s report of an environment. */
+export const driftReportName = (environment: string) => `${environment}.drift.md`;
+/** `npm run adopt`'s proposal for an environment. */
+export const proposalFileName = (environment: string) => `${environment}.adopt.yaml`;
 
 /**
- * The per-environment files of `npm run plan` (plan, plan text, plan source, access file, review) in `dir` that belong to no
- * environment of `environments`: what an environment removed from the config left behind, to be removed with the
- * run's other writes.
+ * The per-environment files of `npm run plan` (plan, plan text, plan source, access file, review), `npm run drift`
+ * and `npm run adopt` in `dir` that belong to no environment of `environments`: what an environment removed from the
+ * config left behind, to be removed with the run's other writes.
  */
 export function filesOfOtherEnvironments(dir: string, environments: readonly string[]): string[] {
   if (!existsSync(dir)) return [];
-  const suffixes = [...Object.values(planFileNames('')), accessFileName(''), '.review.md'];
+  const suffixes = [
+    ...Object.values(planFileNames('')),
+    accessFileName(''),
+    '.review.md',
+    driftReportName(''),
+    proposalFileName(''),
+  ];
   return readdirSync(dir)
     .filter((name) => {
       const suffix = suffixes.find((s) => name.endsWith(s));

@@ -5,6 +5,7 @@
  * the plan's configuration references to the policy resources.
  */
 import { partitionOf } from '../iam/arns';
+import type { PipelineDeclaration } from '../model/declarations';
 import type { PlanView } from '../plan/plan-json';
 
 export interface PolicyStatementJson {
@@ -161,19 +162,12 @@ export interface PlannedBucketPolicy {
   readonly text: string;
 }
 
-export interface PipelineInventoryEntry {
-  readonly name: string;
-  readonly arn: string;
-  readonly stages: readonly {
-    readonly name: string;
-    readonly arn: string;
-    readonly approval_actions: readonly string[];
-  }[];
-  /** The pipeline's declared webhooks. @default - none (a plan made before webhooks were declared) */
-  readonly webhooks?: readonly { readonly name: string; readonly arn: string }[];
-  /** The pipeline's declared service role ARNs, what its admins may pass. @default - none */
-  readonly service_roles?: readonly string[];
-}
+/**
+ * A pipeline as the plan's `pipeline_inventory` output declares it (src/model/declarations.ts makes it); plans made
+ * before webhooks and service roles were declared lack those two.
+ */
+export type PipelineInventoryEntry = Omit<PipelineDeclaration, 'webhooks' | 'service_roles'> &
+  Partial<Pick<PipelineDeclaration, 'webhooks' | 'service_roles'>>;
 
 export interface PlannedEnvironment {
   readonly name: string;
@@ -181,6 +175,8 @@ export interface PlannedEnvironment {
   readonly region: string;
   readonly partition: string;
   readonly pipelines: readonly PipelineInventoryEntry[];
+  /** The custom action types the stack declares (ARNs, the `action_types` output); none in older plans. */
+  readonly actionTypes: readonly string[];
   readonly users: readonly PlannedUser[];
   readonly groups: readonly PlannedGroup[];
   readonly roles: readonly PlannedRole[];
@@ -461,6 +457,7 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
     region,
     partition,
     pipelines: (outputValue(plan, 'pipeline_inventory') as PipelineInventoryEntry[] | undefined) ?? [],
+    actionTypes: readActionTypes(plan),
     users,
     groups,
     roles,

@@ -38,6 +38,14 @@ function canonical(value: unknown): unknown {
 
 const sortedLines = (items: readonly string[]) => [...items].sort().join('\n');
 
+/** `{ AWS: "x" }` and `{ AWS: ["x"] }` name the same principal (IAM may give back either form). */
+function principalLists(principal: unknown): unknown {
+  if (principal === null || typeof principal !== 'object' || Array.isArray(principal)) return principal;
+  return Object.fromEntries(
+    Object.entries(principal as Record<string, string | string[]>).map(([kind, value]) => [kind, asList(value)]),
+  );
+}
+
 /**
  * One statement in canonical form. `principal` says who it applies to (the holders of an identity policy; for
  * trusts and bucket policies, the statement's own `Principal`); `owner` stands in for a resource a statement
@@ -48,7 +56,7 @@ export function statementText(s: PolicyStatementJson, owner: string, principal?:
     resource: sortedLines([...asList(s.Resource), ...asList(s.NotResource).map((r) => `NOT ${r}`)]) || owner,
     effect: s.Effect,
     action: sortedLines([...asList(s.Action), ...asList(s.NotAction).map((a) => `NOT ${a}`)]),
-    principal: principal ?? (s.Principal === undefined ? '' : JSON.stringify(canonical(s.Principal))),
+    principal: principal ?? (s.Principal === undefined ? '' : JSON.stringify(canonical(principalLists(s.Principal)))),
     condition: s.Condition ? JSON.stringify(canonical(s.Condition)) : '',
   };
 }

@@ -9,6 +9,7 @@
  *              (synth of every environment and Terraform for one, warm sandbox; and a whole run with nothing changed)
  *   analysis   simulation + rules + report, with and without de-duplication of permission sets
  *   organisation  many environments, a one-person pull request, 200 spokes, 5,000 users (organisation-benchmark.ts)
+ *   drift      npm run drift on an account of 5,000 users and 500 policies (drift-benchmark.ts); --skip-drift skips it
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { TERRAFORM_BIN, TF_PROVIDER_MIRROR } from '../cli/environment';
 import { usable } from '../cli/usage-error';
 import { parsePositiveInteger } from '../cli/values';
 import { generateConfig, type GeneratedConfigSize } from '../fixtures/generate-config';
+import { benchDrift } from './drift-benchmark';
 import { benchOrganisation, type OrganisationFigure } from './organisation-benchmark';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -38,6 +40,8 @@ export function measure(
   args: readonly string[],
   env: Record<string, string> = {},
   cwd = ROOT,
+  /** Exit statuses besides 0 that are an answer, not a failure (drift's 2). @default - none */
+  okStatuses: readonly number[] = [],
 ): Measured {
   const memoryFile = join(WORK, 'time.out');
   const withTime = existsSync(GNU_TIME);
@@ -53,7 +57,7 @@ export function measure(
     },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0)
+  if (result.status !== 0 && !okStatuses.includes(result.status ?? -1))
     throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr.slice(-3000)}`);
   const peakKiB = withTime ? Number(readFileSync(memoryFile, 'utf8').trim().split('\n').pop()) : NaN;
   return { seconds, peakMiB: Number.isFinite(peakKiB) ? peakKiB / 1024 : undefined, stdout: result.stdout };
@@ -229,6 +233,7 @@ const COMMAND = defineCommand({
       type: 'boolean',
       help: 'do not time the largest size again with every team delivered through IAM Identity Center',
     },
+    'skip-drift': { type: 'boolean', help: 'do not time npm run drift on the 5,000-user account' },
     org: {
       type: 'string',
       default: '10,50,100',
@@ -252,14 +257,8 @@ async function main({ values }: CommandLine<(typeof COMMAND)['options']>): Promi
   // The largest size again with every team delivered through IAM Identity Center (issue 12).
   if (sizes.length > 0 && !values['skip-identity-center']) stages.push(...benchSize(Math.max(...sizes), runs, true));
   const orgSizes = values.org === '0' ? [] : values.org.split(',').map((n) => usable(parsePositiveInteger('--org', n)));
-  const organisation =
-    values.org === '0'
-      ? []
-      : benchOrganisation(ROOT, WORK, measure, orgSizes, (f) =>
-          console.log(
-            `  ${f.case}: ${f.seconds.toFixed(1)} s${f.peakMiB ? `, peak ${f.peakMiB.toFixed(0)} MiB` : ''}${f.note ? ` (${f.note})` : ''}`,
-          ),
-        );
+  const organisation = values.org === '0' ? [] : benchOrganisation(ROOT, WORK, measure, orgSizes, logFigure);
+  const drift = values['skip-drift'] ? [] : benchDrift(ROOT, measure, logFigure);
   let testSeconds: number | undefined;
   if (!values['skip-tests']) {
     const tests = measure('npm', ['test', '--silent']);
@@ -274,6 +273,7 @@ async function main({ values }: CommandLine<(typeof COMMAND)['options']>): Promi
     runs,
     stages: sizes.length > 0 ? stages : (previous.stages ?? []),
     organisation: values.org !== '0' ? organisation : (previous.organisation ?? []),
+    drift: !values['skip-drift'] ? drift : (previous.drift ?? []),
     npmTestSeconds: testSeconds ?? previous.npmTestSeconds,
   };
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
@@ -281,8 +281,16 @@ async function main({ values }: CommandLine<(typeof COMMAND)['options']>): Promi
   console.log('');
   if (stages.length > 0) console.log(renderTable(stages));
   if (organisation.length > 0) console.log(`\n${renderOrganisationTable(organisation)}`);
+  if (drift.length > 0) console.log(`\n${renderOrganisationTable(drift)}`);
   console.log(`\nwrote bench/results.json`);
   return 0;
+}
+
+/** One figure of the organisation and drift parts, as it is measured. */
+function logFigure(f: OrganisationFigure): void {
+  console.log(
+    `  ${f.case}: ${f.seconds.toFixed(1)} s${f.peakMiB ? `, peak ${f.peakMiB.toFixed(0)} MiB` : ''}${f.note ? ` (${f.note})` : ''}`,
+  );
 }
 
 /** The organisation figures as a Markdown table. */

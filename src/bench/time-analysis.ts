@@ -42,7 +42,7 @@ export async function timeAnalysis(
       return seconds;
     };
   })();
-  const analysis = new AccessAnalysis(files);
+  const analysis = AccessAnalysis.fromPlans(files);
   const full = analysis.environment(envName);
   const sampledUsers = Math.min(options.sample ?? full.users.length, full.users.length);
   const env = { ...full, users: full.users.slice(0, sampledUsers) };

@@ -7,12 +7,14 @@
  *   0  done (or --help)
  *   1  the run failed (what that covers is in each CLI's `failure`); it wrote nothing
  *   2  usage: a bad flag, argument or environment variable, found before anything ran
- * A command may add statuses of its own (`exitStatuses`), e.g. plan's 3 for --fail-on-new-access.
+ * A command may add statuses of its own (`exitStatuses`), e.g. plan's 3 for --fail-on-new-access, and one whose own
+ * statuses give 2 another meaning reports usage errors as 1 (`usageExitStatus`: drift's 2 is "drift found").
  */
 import { basename, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PlanFileError } from '../analysis/plan-files';
 import { ConfigError } from '../config/problems';
+import { DumpError } from '../live/dump-files';
 import { PlanArtifactError } from '../plan/plan-store';
 import { PlanFailures } from '../plan/planner';
 import { LockTimeoutError } from '../synth/dir-lock';
@@ -48,6 +50,11 @@ export interface CommandSpec<O extends Record<string, OptionSpec>> {
   readonly failure: string;
   /** Exit statuses of its own beyond 0, 1 and 2, with what each means, for --help. @default - none */
   readonly exitStatuses?: Readonly<Record<number, string>>;
+  /**
+   * The exit status of a usage error: 1 for a command whose own statuses give 2 another meaning (drift: 2 is "drift
+   * found", so a script reads 2 as that alone). @default 2
+   */
+  readonly usageExitStatus?: 1 | 2;
 }
 
 /** The parsed values, typed from the declaration. */
@@ -154,8 +161,9 @@ export function helpText<O extends Record<string, OptionSpec>>(spec: CommandSpec
     '',
     'exit status:',
     '  0  done',
-    `  1  ${wrap(spec.failure, HELP_WIDTH - 5, 5)}`,
-    `  2  ${wrap('usage: an unknown or malformed flag, an unexpected argument or an invalid environment variable, found before anything ran', HELP_WIDTH - 5, 5)}`,
+    ...(spec.usageExitStatus === 1
+      ? [`  1  ${wrap(`${spec.failure}; or ${USAGE_MEANING}`, HELP_WIDTH - 5, 5)}`]
+      : [`  1  ${wrap(spec.failure, HELP_WIDTH - 5, 5)}`, `  2  ${wrap(USAGE_MEANING, HELP_WIDTH - 5, 5)}`]),
     ...Object.entries(spec.exitStatuses ?? {}).map(
       ([code, meaning]) => `  ${code}  ${wrap(meaning, HELP_WIDTH - 5, 5)}`,
     ),
@@ -164,6 +172,9 @@ export function helpText<O extends Record<string, OptionSpec>>(spec: CommandSpec
 }
 
 const HELP_WIDTH = 110;
+
+const USAGE_MEANING =
+  'usage: an unknown or malformed flag, an unexpected argument or an invalid environment variable, found before anything ran';
 
 /** Words on lines of at most `width` characters; lines after the first are indented by `indent`. */
 function wrap(text: string, width: number, indent: number): string {
@@ -218,9 +229,17 @@ function reportFailure<O extends Record<string, OptionSpec>>(spec: CommandSpec<O
   if (error instanceof UsageError) {
     const help = `${spec.command}${spec.command.endsWith('--') ? '' : ' --'} --help`;
     console.error([...error.problems, usageLine(spec), `(${help} describes every flag and variable)`].join('\n'));
-    return 2;
+    return spec.usageExitStatus ?? 2;
   }
-  const expected = [ConfigError, PlanFailures, LockTimeoutError, CommandFailure, PlanFileError, PlanArtifactError];
+  const expected = [
+    ConfigError,
+    PlanFailures,
+    LockTimeoutError,
+    CommandFailure,
+    PlanFileError,
+    PlanArtifactError,
+    DumpError,
+  ];
   if (expected.some((type) => error instanceof type)) console.error((error as Error).message);
   else console.error(`${spec.name} failed: ${(error as Error)?.stack ?? String(error)}`);
   return 1;

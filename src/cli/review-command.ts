@@ -398,17 +398,23 @@ export function describeCounts(c: ChangeCounts): string {
   return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete`;
 }
 
-function reporter(label: string) {
+/** Progress lines of the planning, one per event, through `log` (stdout by default). */
+export function reporter(label: string, log: (line: string) => void = (line) => console.log(line)) {
   return (event: ProgressEvent): void => {
     switch (event.kind) {
       case 'started':
-        console.log(`[${label}${event.environment}] planning`);
+        log(`[${label}${event.environment}] planning`);
+        return;
+      case 'imports left out':
+        log(
+          `[${label}${event.environment}] ${event.count} import block${event.count === 1 ? '' : 's'} left out of the offline plan (Terraform would read the live resources): planned as created; cdktf deploy imports them`,
+        );
         return;
       case 'reused':
-        console.log(`[${label}${event.plan.environment}] plan reused: this exact stack was planned before`);
+        log(`[${label}${event.plan.environment}] plan reused: this exact stack was planned before`);
         return;
       case 'planned':
-        console.log(
+        log(
           `[${label}${event.plan.environment}] planned in ${event.plan.seconds.toFixed(1)} s${event.plan.initialised ? ' (with terraform init)' : ''}: ${describeCounts(event.plan.counts)} (against empty state)`,
         );
         return;

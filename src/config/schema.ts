@@ -258,6 +258,29 @@ const guardrails = z.strictObject({
     .optional(),
 });
 
+/** `<group>/<policy>`: a group and a policy attached to it, by name. */
+const groupPolicyPair = z.string().regex(/^[\w+=,.@-]{1,128}\/[\w+=,.@-]{1,128}$/, {
+  message: 'must be <group name>/<policy name>, the group and a policy the stack attaches to it',
+});
+
+/**
+ * Existing IAM resources of the account that the stack takes over at its first deploy instead of creating them
+ * (cdktf `importFrom`, Terraform `import` blocks), by name: what `npm run adopt` proposes. Each must be one the
+ * environment creates (src/model/imports.ts checks). @default - none: every resource is created
+ */
+const imports = z.strictObject({
+  groups: z.array(iamName('group', 128)).default([]),
+  policies: z.array(iamName('policy', 128)).default([]),
+  groupPolicyAttachments: z.array(groupPolicyPair).default([]),
+  users: z.array(iamName('user', 64)).default([]),
+  /** Users whose console login profile exists (the password stays the user's). */
+  loginProfiles: z.array(iamName('user', 64)).default([]),
+  /** Users whose membership of the environment's groups is taken over (one `aws_iam_user_group_membership` each). */
+  groupMemberships: z.array(iamName('user', 64)).default([]),
+  /** The account password policy (there is one per account). */
+  passwordPolicy: z.boolean().default(false),
+});
+
 const environment = z.strictObject({
   name: name('environment'),
   accountId,
@@ -276,6 +299,8 @@ const environment = z.strictObject({
   selfServiceGroup: iamName('group', 128).default('codepipeline-access-self-service'),
   /** SCPs, RCPs and a permissions boundary over this account; @default - none */
   guardrails: guardrails.optional(),
+  /** Existing resources the first deploy takes over; @default - none */
+  imports: imports.optional(),
 });
 
 export const PROFILE_KINDS = ['viewer', 'operator', 'approver', 'admin', 'custom'] as const;
@@ -492,6 +517,7 @@ export type PasswordPolicyConfig = EnvironmentConfig['passwordPolicy'];
 export type BackendConfig = EnvironmentConfig['backend'];
 export type CrossAccountRoleConfig = EnvironmentConfig['crossAccountRoles'][number];
 export type GuardrailsConfig = NonNullable<EnvironmentConfig['guardrails']>;
+export type ImportsConfig = NonNullable<EnvironmentConfig['imports']>;
 export type ProfileConfig = AccessConfig['profiles'][number];
 export type ProfileKind = ProfileConfig['kind'];
 export type TeamConfig = AccessConfig['teams'][number];

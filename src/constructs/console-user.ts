@@ -2,7 +2,7 @@ import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserGroupMembership } from '@cdktf/provider-aws/lib/iam-user-group-membership';
 import { IamUserLoginProfile } from '@cdktf/provider-aws/lib/iam-user-login-profile';
 import { Construct } from 'constructs';
-import type { UserModel } from '../model/types';
+import type { ImportsModel, UserModel } from '../model/types';
 import { resourceName } from './terraform-names';
 
 export interface ConsoleUserProps {
@@ -13,6 +13,11 @@ export interface ConsoleUserProps {
   readonly passwordLength: number;
   /** IAM policy ARN set as the user's permissions boundary. @default - none */
   readonly permissionsBoundary?: string;
+  /**
+   * Existing resources the first deploy takes over (the environment's `imports`): the user, its login profile and
+   * its group membership, each where listed. @default - all are created
+   */
+  readonly imports?: ImportsModel;
 }
 
 /**
@@ -34,6 +39,9 @@ export class ConsoleUser extends Construct {
       tags: Object.keys(user.tags).length > 0 ? { ...user.tags } : undefined,
     });
     this.user.overrideLogicalId(resourceName(user.name));
+    const imports = props.imports;
+    const userImport = imports?.users[user.name];
+    if (userImport !== undefined) this.user.importFrom(userImport);
     // One reference token for both uses: each read of `.name` makes a new one (with a stack trace).
     const userName = this.user.name;
 
@@ -43,6 +51,8 @@ export class ConsoleUser extends Construct {
       groups: user.groups.map((g) => props.groupNames.get(g) ?? g),
     });
     membership.overrideLogicalId(resourceName(user.name));
+    const membershipImport = imports?.groupMemberships[user.name];
+    if (membershipImport !== undefined) membership.importFrom(membershipImport);
 
     if (user.console) {
       this.loginProfile = new IamUserLoginProfile(this, 'login', {
@@ -54,6 +64,8 @@ export class ConsoleUser extends Construct {
         lifecycle: { ignoreChanges: ['password_length', 'password_reset_required', 'pgp_key'] },
       });
       this.loginProfile.overrideLogicalId(resourceName(user.name));
+      const loginImport = imports?.loginProfiles[user.name];
+      if (loginImport !== undefined) this.loginProfile.importFrom(loginImport);
     }
   }
 }

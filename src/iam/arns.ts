@@ -41,6 +41,9 @@ export const arns = {
     `${codepipelinePrefix(env)}:actiontype:${id.owner}/${id.category}/${id.provider}/${id.version}`,
   iamUser: (env: AccountRegion, user: string) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:user/${user}`,
   iamRole: (env: AccountRegion, role: string) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:role/${role}`,
+  /** A customer managed policy at path `/`, where the stack creates its policies. */
+  iamPolicy: (env: AccountRegion, policy: string) =>
+    `arn:${partitionOf(env.region)}:iam::${env.accountId}:policy/${policy}`,
   iamAllRoles: (env: AccountRegion) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:role/*`,
   accountRoot: (env: AccountRegion) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:root`,
   bucket: (env: AccountRegion, bucket: string) => `arn:${partitionOf(env.region)}:s3:::${bucket}`,

@@ -23,6 +23,7 @@ import {
 } from '../config/schema';
 import { assumeRolePolicies, type AssumableRole } from './assume-role-policies';
 import { resolveIdentityCenter } from './identity-center';
+import { resolveImports } from './imports';
 import { managedPolicy } from './managed-policy';
 import { profileStatements, undeclaredResources, type ApprovalActionRef, type ResolvedScope } from './profile-policies';
 import type {
@@ -582,6 +583,7 @@ export function resolveAccessModel(
       actionTypes: env.actionTypes,
       guardrails: guardrails.get(env.name) ?? NO_GUARDRAILS,
       ...(identityCenter?.environment === env.name ? { identityCenter } : {}),
+      imports: resolveImports(env, e, groups, users, problems),
       origin: ['environments', e],
     };
   });

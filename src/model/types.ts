@@ -172,6 +172,21 @@ export interface IdentityCenterModel {
   readonly origin: ConfigPath;
 }
 
+/**
+ * The existing resources the stack takes over at its first deploy, each with the id Terraform imports it by
+ * (imports.ts). Keyed by what the config names: a group, a policy, `<group>/<policy>`, a user.
+ */
+export interface ImportsModel {
+  readonly groups: Readonly<Record<string, string>>;
+  readonly policies: Readonly<Record<string, string>>;
+  readonly groupPolicyAttachments: Readonly<Record<string, string>>;
+  readonly users: Readonly<Record<string, string>>;
+  readonly loginProfiles: Readonly<Record<string, string>>;
+  readonly groupMemberships: Readonly<Record<string, string>>;
+  /** @default - the account password policy is created (it overwrites any there is) */
+  readonly passwordPolicy?: string;
+}
+
 export interface EnvironmentModel {
   readonly name: string;
   readonly accountId: string;
@@ -196,6 +211,8 @@ export interface EnvironmentModel {
   readonly guardrails: EnvironmentGuardrails;
   /** Set on the environment that administers IAM Identity Center: its stack holds these resources. @default - none */
   readonly identityCenter?: IdentityCenterModel;
+  /** What the first deploy takes over instead of creating (the config's `imports`). */
+  readonly imports: ImportsModel;
   readonly origin: ConfigPath;
 }
 

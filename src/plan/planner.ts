@@ -12,7 +12,7 @@ import { countChanges } from './plan-json';
 import { planEnvironment, type EnvironmentPlan } from './plan-environment';
 import { configurationDigest, planFileNames, renderPlanSource } from './plan-source';
 import type { PlanStore } from './plan-store';
-import { sandboxConfigText } from './sandbox';
+import { importBlockCount, sandboxConfigText } from './sandbox';
 import { terraformVersion } from './terraform-check';
 import { settingsForStack, type PlanTerraformSettings } from './plan-timeout';
 import { stageCliConfig, type ProviderSource } from './terraform-cli-config';
@@ -42,6 +42,8 @@ export interface PlanRequest {
 
 export type ProgressEvent =
   | { readonly kind: 'started'; readonly environment: string }
+  /** The stack takes over existing resources (import blocks), which the offline plan leaves out. */
+  | { readonly kind: 'imports left out'; readonly environment: string; readonly count: number }
   | { readonly kind: 'planned'; readonly plan: EnvironmentPlan }
   | { readonly kind: 'reused'; readonly plan: EnvironmentPlan }
   | { readonly kind: 'failed'; readonly error: PlanError };
@@ -67,6 +69,8 @@ export async function planEnvironments(request: PlanRequest): Promise<Environmen
   // Each plan runs Terraform and an AWS provider process (hundreds of MB): one per core, not one per environment.
   const outcomes = await mapBounded(request.environments, availableParallelism(), async (environment) => {
     const stackFile = join(request.stacksDir, environment, 'cdk.tf.json');
+    const imports = importBlockCount(stackFile);
+    if (imports > 0) request.onProgress?.({ kind: 'imports left out', environment, count: imports });
     const stored = request.store?.get(configurationDigest(sandboxConfigText(stackFile)), version);
     if (stored) {
       const plan: EnvironmentPlan = {

@@ -1,7 +1,9 @@
 /**
  * The offline copy of a synthesized stack that `terraform plan` runs on. The real stack keeps its
- * `allowed_account_ids`, `assume_role` and backend; the copy gets dummy credentials and a fresh local state,
- * so a plan shows what a first deploy would create and never reaches AWS or a remote state.
+ * `allowed_account_ids`, `assume_role`, backend and `import` blocks; the copy gets dummy credentials and a fresh
+ * local state, and no import blocks (Terraform reads the live resource of each, which needs AWS), so a plan shows
+ * what a first deploy would create and never reaches AWS or a remote state. The planner says when it left imports
+ * out (importBlockCount).
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,8 @@ export function offlineStack(stack: Json): Json {
     delete config.assume_role;
     Object.assign(config, OFFLINE_PROVIDER_SETTINGS);
   }
+  // An import block makes `terraform plan` read the live resource: offline, each resource is planned as created.
+  delete copy.import;
   const terraform = (copy.terraform ?? {}) as Json;
   delete terraform.cloud;
   terraform.backend = { local: { path: 'terraform.tfstate' } };
@@ -44,6 +48,12 @@ export function sandboxConfigText(stackFile: string): string {
 /** sandboxConfigText of a stack already read. */
 export function offlineStackText(stack: Json): string {
   return JSON.stringify(offlineStack(stack), null, 2);
+}
+
+/** How many `import` blocks a synthesized stack file has: the offline plan leaves them out. */
+export function importBlockCount(stackFile: string): number {
+  const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as Json;
+  return Array.isArray(stack.import) ? stack.import.length : 0;
 }
 
 export interface Sandbox {

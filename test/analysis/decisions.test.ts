@@ -80,7 +80,9 @@ test('on the larger fixture, equal requests share simulations and every answer s
   const fixture = PLAN_FIXTURES.find((f) => f.name === 'large');
   if (!fixture) throw new Error('no large fixture');
   const { model } = await loadAccessConfig(fixture.configFile);
-  const analysis = new AccessAnalysis(model.environments.map(({ name }) => ({ name, plan: readPlan('large', name) })));
+  const analysis = AccessAnalysis.fromPlans(
+    model.environments.map(({ name }) => ({ name, plan: readPlan('large', name) })),
+  );
   // The second environment: its matrix and its role, which the first environment's people may assume.
   const env = analysis.environments[1];
   const catalog = await loadActionCatalog();
@@ -99,7 +101,7 @@ test("the unchecked decision equals the checked simulation's on every matrix req
   let compared = 0;
   for (const fixture of PLAN_FIXTURES) {
     const { model } = await loadAccessConfig(fixture.configFile);
-    const analysis = new AccessAnalysis(
+    const analysis = AccessAnalysis.fromPlans(
       model.environments.map(({ name }) => ({ name, plan: readPlan(fixture.name, name) })),
     );
     for (const env of analysis.environments) {

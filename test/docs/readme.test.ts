@@ -69,6 +69,11 @@ const CHECKS: readonly Check[] = [
   { matches: /^npx cdktf (diff|deploy) \w+/, how: 'stack and flags checked below' },
   { matches: /^cd cdktf\.out\/stacks\/\w+$|^terraform output /, how: 'run below against a local state' },
   { matches: /^terraform login\b/, how: 'needs a Terraform Cloud account: checked to be a terraform subcommand below' },
+  { matches: /^npm run (drift|adopt) -- /, how: 'flags checked against --help by the npm run test above' },
+  {
+    matches: /^mkdir -p iam-dump$|^aws |^until aws /,
+    how: 'the account dump: read-only calls into the files drift reads, below',
+  },
 ];
 
 test('eval "$(npm run --silent terraformrc)" points Terraform at the project CLI config', async () => {
@@ -189,6 +194,9 @@ test('the workflows a user needs are documented', () => {
     '### Review a pull request',
     '### Deploy an environment',
     '### Terraform Cloud',
+    '### The account dump',
+    '### Find drift',
+    '### Adopt what was made by hand',
     "## Your files and the project's",
     '## Performance',
   ]) {
@@ -205,4 +213,30 @@ test('only src/analysis/simulator.ts imports the AGPL simulator', () => {
     .trim()
     .split('\n');
   expect(importers).toEqual(['src/analysis/simulator.ts']);
+});
+
+test('the account dump commands are the read-only calls the README lists permissions for, into the files drift reads', () => {
+  // GIVEN the dump section's shell lines
+  const lines = shellLines.filter(({ section }) => section === 'The account dump').map(({ line }) => line);
+  expect(lines[0]).toBe('mkdir -p iam-dump');
+  const section = readme.slice(readme.indexOf('### The account dump'), readme.indexOf('### Find drift'));
+  const calls = lines.slice(1).map((line) => /aws (iam|s3api) ([a-z-]+)/.exec(line)?.slice(1, 3) ?? []);
+  // THEN each is one of the read-only calls, its IAM permission is in the section's table, and each file it writes
+  // is JSON where the dump reader looks (a bucket policy named after its bucket)
+  const PERMISSIONS: Record<string, string> = {
+    'get-account-authorization-details': 'iam:GetAccountAuthorizationDetails',
+    'get-bucket-policy': 's3:GetBucketPolicy',
+    'get-account-password-policy': 'iam:GetAccountPasswordPolicy',
+    'generate-credential-report': 'iam:GenerateCredentialReport',
+    'get-credential-report': 'iam:GetCredentialReport',
+  };
+  expect(calls.map(([, verb]) => verb)).toEqual(Object.keys(PERMISSIONS));
+  for (const permission of Object.values(PERMISSIONS)) expect(section).toContain(`\`${permission}\``);
+  for (const line of lines.slice(1).filter((l) => l.startsWith('aws '))) {
+    expect(line).toMatch(/ --output json > iam-dump\/[\w.-]+\.json$/);
+    expect(line).not.toContain('--filter');
+  }
+  const bucket = lines.find((l) => l.includes('get-bucket-policy')) ?? '';
+  const name = /--bucket (\S+)/.exec(bucket)?.[1];
+  expect(bucket).toContain(`> iam-dump/${name}.bucket-policy.json`);
 });

@@ -1,5 +1,5 @@
 /**
- * Runs the real compiled CLIs (`node <repo>/dist/main.js`, `dist/src/cli/plan.js`, `dist/src/cli/access.js`) the
+ * Runs the real compiled CLIs (`node <repo>/dist/main.js`, `dist/src/cli/<plan|access|report|drift|adopt>.js`) the
  * way a user does, each case in its own throwaway project directory: config/access.yaml, and sentinel content in
  * every place the project writes or must never lose (cdktf.out/ with a stack and its .terraform, tfplans/, .cache/,
  * a state file). A snapshot (sorted relative path + sha256 of every file) taken before and after the run shows
@@ -14,7 +14,7 @@ import { PROJECT_ROOT, type CliResult } from './cli';
 import { cliEnvironment } from './cli-env';
 import { snapshotTree } from './tree';
 
-export type CliCommand = 'synth' | 'plan' | 'access' | 'report';
+export type CliCommand = 'synth' | 'plan' | 'access' | 'report' | 'drift' | 'adopt';
 
 /** The compiled entry point of each CLI, in the repository under test. */
 export const CLI_ENTRY: Readonly<Record<CliCommand, string>> = {
@@ -22,6 +22,8 @@ export const CLI_ENTRY: Readonly<Record<CliCommand, string>> = {
   plan: join(PROJECT_ROOT, 'dist', 'src', 'cli', 'plan.js'),
   access: join(PROJECT_ROOT, 'dist', 'src', 'cli', 'access.js'),
   report: join(PROJECT_ROOT, 'dist', 'src', 'cli', 'report.js'),
+  drift: join(PROJECT_ROOT, 'dist', 'src', 'cli', 'drift.js'),
+  adopt: join(PROJECT_ROOT, 'dist', 'src', 'cli', 'adopt.js'),
 };
 
 /** The config file every CLI reads by default, relative to the project directory. */

@@ -12,6 +12,8 @@ export interface SynthesizedStack {
   readonly provider: { readonly aws: Block[] };
   readonly resource: Record<string, Record<string, Block>>;
   readonly output: Record<string, Block>;
+  /** The stack's import blocks (the environment's `imports`). @default - none */
+  readonly import?: readonly Block[];
 }
 
 export async function synthConfigText(text: string, file = 'test.yaml'): Promise<Record<string, SynthesizedStack>> {

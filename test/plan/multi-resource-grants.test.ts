@@ -21,7 +21,7 @@ let actionTypes: string[];
 
 beforeAll(async () => {
   const plan = readPlan('webhooks', 'prod');
-  access = new AccessAnalysis([{ name: 'prod', plan }]);
+  access = AccessAnalysis.fromPlans([{ name: 'prod', plan }]);
   multiResource = (await loadActionCatalog()).multiResource();
   const [env] = access.environments;
   granted = env.pipelines.find((p) => p.name === 'api') as PipelineInventoryEntry;

@@ -43,7 +43,7 @@ test('change kinds: a delete+create pair is a replacement', () => {
   expect(countChanges(plan)).toEqual({ create: 1, update: 0, replace: 1, delete: 0, unchanged: 1 });
 });
 
-test('the offline copy strips STS-dependent settings and the backend; the original is untouched', () => {
+test('the offline copy strips STS-dependent settings, the backend and import blocks; the original is untouched', () => {
   const stack = {
     provider: {
       aws: [
@@ -58,6 +58,8 @@ test('the offline copy strips STS-dependent settings and the backend; the origin
       cloud: { organization: 'o', workspaces: { name: 'w' } },
       required_providers: { aws: { source: 'aws', version: '5.100.0' } },
     },
+    // Terraform reads the live resource of an import block: an offline plan cannot.
+    import: [{ id: 'jin', to: 'aws_iam_user.jin' }],
   };
   const before = structuredClone(stack);
   const offline = offlineStack(stack) as typeof stack & {
@@ -78,4 +80,5 @@ test('the offline copy strips STS-dependent settings and the backend; the origin
     required_providers: stack.terraform.required_providers,
     backend: { local: { path: 'terraform.tfstate' } },
   });
+  expect(offline).not.toHaveProperty('import');
 });

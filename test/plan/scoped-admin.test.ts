@@ -10,7 +10,7 @@ import { readPlan } from '../helpers/plans';
 
 let access: AccessAnalysis;
 beforeAll(() => {
-  access = new AccessAnalysis([{ name: 'prod', plan: readPlan('scoped-admin', 'prod') }]);
+  access = AccessAnalysis.fromPlans([{ name: 'prod', plan: readPlan('scoped-admin', 'prod') }]);
 });
 
 test('the plan says which service roles and webhooks each pipeline declares', () => {

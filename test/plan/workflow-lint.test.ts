@@ -38,7 +38,7 @@ function reviewWith(from: string, to: string): string {
 test('every workflow of the project passes actionlint with no finding', async () => {
   // GIVEN every workflow file
   const files = readdirSync(join(PROJECT_ROOT, WORKFLOWS)).filter((f) => /\.ya?ml$/.test(f));
-  expect(files).toEqual(expect.arrayContaining(['access-cache.yml', 'access-review.yml']));
+  expect(files).toEqual(expect.arrayContaining(['access-cache.yml', 'access-drift.yml', 'access-review.yml']));
 
   // WHEN actionlint checks each
   const findings: string[] = [];
@@ -78,6 +78,18 @@ describe('actionlint reports what a YAML parser accepts', () => {
     expect(findings).toEqual([
       expect.stringMatching(
         /property "environment" is not defined in object type \{environments: string; fan-out: string\}/,
+      ),
+    ]);
+  });
+
+  test("a misspelt input of the drift workflow's OIDC credentials step", async () => {
+    const driftFile = join(WORKFLOWS, 'access-drift.yml');
+    const drift = readFileSync(join(PROJECT_ROOT, driftFile), 'utf8');
+    expect(drift).toContain('role-to-assume:');
+    const findings = await lint(drift.replace('role-to-assume:', 'role-to-asume:'), driftFile);
+    expect(findings).toEqual([
+      expect.stringMatching(
+        /input "role-to-asume" is not defined in action "aws-actions\/configure-aws-credentials@v4"/,
       ),
     ]);
   });

@@ -11,6 +11,7 @@ import { EnvironmentStack } from '../../stacks/environment-stack';
 import { escapeTemplateSequences, literalTerraform } from '../../src/constructs/terraform-literals';
 import { loadAccessConfigText } from '../../src/model/load-model';
 import { NO_GUARDRAILS } from '../../src/config/guardrails';
+import { NO_IMPORTS } from '../../src/model/imports';
 import type { EnvironmentModel } from '../../src/model/types';
 import type { PlanJson } from '../../src/plan/plan-json';
 import { PROJECT_ROOT, runPlanCli } from '../helpers/cli';
@@ -166,6 +167,7 @@ test('the stack refuses no element: a construct added anywhere gets literal stri
       pipelines: [],
       actionTypes: [],
       guardrails: NO_GUARDRAILS,
+      imports: NO_IMPORTS,
       origin: [],
     },
   });

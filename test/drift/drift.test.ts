@@ -1,0 +1,174 @@
+/**
+ * Drift on recorded dumps (test/fixtures/live/) against the example's plans that the global setup made: the account
+ * as a deploy leaves it has no drift; the drifted one shows each kind of drift with the policy it comes from; and
+ * the acid test of adopt, the operator guide's hand-made account against the plan of the config adopt made of it,
+ * shows no access difference.
+ */
+import { join } from 'node:path';
+import { AccessAnalysis } from '../../src/analysis/access-analysis';
+import { driftReportName, findingLines, renderDriftReport } from '../../src/drift/drift-report';
+import { findDrift, hasDrift, type DriftResult, type SourcedChange } from '../../src/drift/find-drift';
+import { loadActionCatalog } from '../../src/iam/action-catalog';
+import { readAccountDump } from '../../src/live/account-dump';
+import { readLiveEnvironment } from '../../src/live/live-environment';
+import { FIXTURES_DIR } from '../helpers/isolated-project';
+import { readPlan } from '../helpers/plans';
+
+const PROD = { accountId: '111222333444', environment: 'prod' };
+
+async function drift(fixture: string, environments: readonly string[], dump: string): Promise<DriftResult> {
+  const planned = AccessAnalysis.fromPlans(environments.map((name) => ({ name, plan: readPlan(fixture, name) })));
+  const account = readAccountDump(join(FIXTURES_DIR, 'live', dump), PROD);
+  const live = readLiveEnvironment(account, planned.environment('prod'));
+  return findDrift({ planned, environment: 'prod', live, catalog: await loadActionCatalog() });
+}
+
+/** The rows of a principal on a resource. */
+const rows = (list: readonly SourcedChange[], principal: string, resource: string) =>
+  list.filter((r) => r.principal === principal && r.resource === resource);
+
+const sourcesOf = (list: readonly SourcedChange[], principal: string, resource: string, action: string) =>
+  rows(list, principal, resource)
+    .flatMap((r) => r.cells)
+    .filter((c) => c.action === action)
+    .flatMap((c) => c.sources);
+
+test('the example account as a deploy leaves it: no drift of any kind, every part of the dump compared', async () => {
+  const result = await drift('example', ['dev', 'staging', 'prod'], 'matches-plan');
+  expect([result.liveOnly, result.missingLive, result.unmanaged, result.attributes]).toEqual([[], [], [], []]);
+  // The pipeline's service role reads the artifacts: CodePipeline's access, which the config does not give.
+  expect(result.notCompared).toEqual([
+    "role/codepipeline-MyFirstPipeline-service-role: a pipeline's declared service role (serviceRoleArn); its own access is CodePipeline's",
+  ]);
+  expect(hasDrift(result)).toBe(false);
+  expect(findingLines(result)).toEqual([]);
+});
+
+describe('the example account a year later (fixture live/drifted)', () => {
+  let result: DriftResult;
+  beforeAll(async () => {
+    result = await drift('example', ['dev', 'staging', 'prod'], 'drifted');
+  });
+
+  test('an AWS managed CodePipeline policy attached to a user: its access, named as AWS managed', () => {
+    expect(sourcesOf(result.liveOnly, 'user/mina', 'MyFirstPipeline', 'DeletePipeline')).toEqual([
+      'AWS managed policy AWSCodePipeline_FullAccess attached to user/mina',
+    ]);
+    expect(sourcesOf(result.liveOnly, 'user/mina', 'codepipeline-access-undeclared', 'CreatePipeline')).toEqual([
+      'AWS managed policy AWSCodePipeline_FullAccess attached to user/mina',
+    ]);
+  });
+
+  test('an inline policy granting UpdatePipeline: the developers may edit the pipeline, named as inline', () => {
+    expect(rows(result.liveOnly, 'user/jin', 'MyFirstPipeline')).toEqual([
+      expect.objectContaining({
+        change: '+',
+        actions: ['UpdatePipeline'],
+        context: {},
+        cells: [
+          {
+            action: 'UpdatePipeline',
+            sources: ['inline policy allow-pipeline-edits of group/helprr-backend-developer-group'],
+          },
+        ],
+      }),
+    ]);
+  });
+
+  test("an extra user in the approvers' group: not managed, it may approve through the project's policy", () => {
+    expect(result.unmanaged).toEqual([
+      {
+        principal: 'user/kim',
+        actions: ['GetPipeline', 'GetPipelineExecution', 'GetPipelineState', 'ListPipelines', 'PutApprovalResult'],
+        resources: 3,
+        // the project's policy, attached by the project: what drifted is who is in the group
+        sources: ["the project's policy release-approvers-approver, attached to group/release-approvers"],
+        via: ['group/release-approvers'],
+      },
+    ]);
+    expect(
+      sourcesOf(result.liveOnly, 'user/kim', 'MyFirstPipeline/MyApprovalStage/MyApprovalAction', 'PutApprovalResult'),
+    ).toEqual(["the project's policy release-approvers-approver, attached to group/release-approvers"]);
+  });
+
+  test('a trust policy edited to drop MFA: the dev account assumes the role without MFA; the trust differs', () => {
+    const assume = rows(result.liveOnly, 'arn:aws:iam::111111111111:user/ana', 'role/CrossAccountPipelineViewers');
+    expect(assume).toEqual([
+      expect.objectContaining({
+        actions: ['sts:AssumeRole'],
+        context: {},
+        otherSide: [{ 'aws:MultiFactorAuthPresent': 'true' }],
+        cells: [{ action: 'sts:AssumeRole', sources: ['trust policy of role/CrossAccountPipelineViewers'] }],
+      }),
+    ]);
+    expect(result.attributes).toContainEqual({
+      address: 'aws_iam_role.CrossAccountPipelineViewers',
+      attribute: 'trust policy',
+      live: '1 statement the plan does not have',
+      planned: '1 statement missing live',
+    });
+  });
+
+  test('a bucket policy without the TLS deny: plain HTTP reaches the artifacts; the bucket policy differs', () => {
+    const probe = 'a principal of 111222333444 whose own policies allow s3:*';
+    const plain = rows(result.liveOnly, probe, 'bucket/codepipeline-us-east-2-1234567890');
+    expect(plain.flatMap((r) => r.actions)).toEqual(expect.arrayContaining(['s3:GetObject', 's3:ListBucket']));
+    expect(plain.every((r) => r.otherSide.some((c) => c['aws:SecureTransport'] === 'true'))).toBe(true);
+    expect(sourcesOf(result.liveOnly, probe, 'bucket/codepipeline-us-east-2-1234567890', 's3:GetObject')).toEqual([
+      'bucket policy of codepipeline-us-east-2-1234567890',
+    ]);
+    expect(result.attributes).toContainEqual(
+      expect.objectContaining({
+        address: 'aws_s3_bucket_policy.codepipeline-us-east-2-1234567890',
+        attribute: 'bucket policy',
+        planned: '1 statement missing live',
+      }),
+    );
+  });
+
+  test('nothing the config gives is missing live; the managed users are where the plan puts them', () => {
+    expect(result.missingLive).toEqual([]);
+    expect(result.attributes.map((a) => `${a.address} ${a.attribute}`)).toEqual([
+      'aws_iam_role.CrossAccountPipelineViewers trust policy',
+      'aws_iam_user.mina policies attached to the user',
+      'aws_s3_bucket_policy.codepipeline-us-east-2-1234567890 bucket policy',
+    ]);
+  });
+
+  test('one line per finding for scripts, and a report that is the same bytes every time', () => {
+    const lines = findingLines(result);
+    expect(lines).toContain(
+      'DRIFT live-only [prod] user/jin UpdatePipeline on MyFirstPipeline in any context (source: inline policy allow-pipeline-edits of group/helprr-backend-developer-group)',
+    );
+    expect(lines).toContain(
+      "DRIFT unmanaged [prod] user/kim can do 5 CodePipeline actions on 3 resources (source: the project's policy release-approvers-approver, attached to group/release-approvers)",
+    );
+    expect(lines.filter((l) => !/^DRIFT (live-only|missing-live|unmanaged|differs) \[prod\] /.test(l))).toEqual([]);
+    const account = readAccountDump(join(FIXTURES_DIR, 'live', 'drifted'), PROD);
+    const report = renderDriftReport(result, account, 'the plan of test/fixtures/example/access.yaml');
+    expect(report).toBe(renderDriftReport(result, account, 'the plan of test/fixtures/example/access.yaml'));
+    for (const heading of [
+      '## Access live that the config does not give',
+      '## Access the config gives that is missing live',
+      '## Not managed by the project, with CodePipeline access',
+      '## Managed resources that differ live',
+    ])
+      expect(report).toContain(heading);
+    expect(report).toContain('**Drift found:**');
+    expect(driftReportName('prod')).toBe('prod.drift.md');
+  });
+});
+
+test('the acid test: the hand-made account, against the plan of the config npm run adopt made of it, has no access difference', async () => {
+  // GIVEN the plan of test/fixtures/adopted/access.yaml (adopt --write of before.yaml with the hand-made dump)
+  const result = await drift('adopted', ['prod'], 'hand-made');
+  // THEN nobody has live what the config does not give, nothing given is missing, nobody unmanaged can do anything
+  expect([result.liveOnly, result.missingLive, result.unmanaged]).toEqual([[], [], []]);
+  // and what differs is only what the first deploy creates (the self-service group) and what to clean up after it
+  expect(result.attributes.map((a) => `${a.address} ${a.attribute}: ${a.live}`)).toEqual([
+    'aws_iam_group.codepipeline-access-self-service exists: no group of this name',
+    'aws_iam_policy.codepipeline-access-self-service-change-own-password exists: no customer managed policy of this name',
+    'aws_iam_user.jin policies attached to the user: AWS managed IAMUserChangePassword',
+    'aws_iam_user_group_membership.jin groups: not in codepipeline-access-self-service',
+  ]);
+});
