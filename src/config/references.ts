@@ -4,6 +4,7 @@
  * the schema, so one broken section does not hide the problems of the others.
  */
 import type { ActionCatalog } from '../iam/action-catalog';
+import { checkAuditTrails } from './audit-trail';
 import { customActionProblem } from './custom-actions';
 import { checkEnvironmentArns } from './environment-arns';
 import { oneOf, problem, type ConfigPath, type ConfigProblem } from './problems';
@@ -19,6 +20,7 @@ export function checkReferences(config: PartialConfig, catalog: ActionCatalog): 
     ...checkPeople(config),
     ...checkCrossAccountRoles(config),
     ...checkEnvironmentArns(config),
+    ...checkAuditTrails(config),
     ...checkSuppressions(config),
   ];
 }

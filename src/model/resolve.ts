@@ -18,6 +18,7 @@ import type {
   ProfileConfig,
 } from '../config/schema';
 import { assumeRolePolicies, type AssumableRole } from './assume-role-policies';
+import { auditTrailModel } from './audit-trail';
 import { managedPolicy } from './managed-policy';
 import { profileStatements, undeclaredResources, type ApprovalActionRef, type ResolvedScope } from './profile-policies';
 import type {
@@ -447,6 +448,7 @@ export function resolveAccessModel(
     const users = resolver.users();
     const groups: GroupModel[] = [...resolver.groups.values()];
     if (users.some((u) => u.console)) groups.push(resolver.selfServiceGroup());
+    const auditTrail = auditTrailModel(env, e, { groups, roles: rolesPerEnv[e], users });
     return {
       name: env.name,
       accountId: env.accountId,
@@ -463,6 +465,7 @@ export function resolveAccessModel(
       pipelines: env.pipelines,
       actionTypes: env.actionTypes,
       guardrails: guardrails.get(env.name) ?? NO_GUARDRAILS,
+      ...(auditTrail ? { auditTrail } : {}),
       origin: ['environments', e],
     };
   });
