@@ -23,6 +23,7 @@ export const COMMITTED_PLANS_DIR = join(PROJECT_ROOT, 'tfplans');
  * the global setup like the example. Add a fixture by adding its directory name here.
  */
 export const FOCUSED_FIXTURES: readonly string[] = [
+  'audit-trail',
   'external-trust',
   'guardrails',
   'kms-pin',
