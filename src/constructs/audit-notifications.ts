@@ -4,7 +4,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import type { AuditTrailModel } from '../model/types';
+import type { AuditTrailModel, NotificationTopicModel } from '../model/types';
 import { resourceName } from './terraform-names';
 
 export interface AuditNotificationsProps {
@@ -15,6 +15,11 @@ export interface AuditNotificationsProps {
    * IAM's region when the environment is elsewhere.
    */
   readonly providerFor: (region: string) => TerraformProvider | undefined;
+}
+
+/** A topic's (and its policy's) Terraform name: its name and region, as topics of one name live in two regions. */
+export function topicResourceName(topic: NotificationTopicModel): string {
+  return resourceName(topic.createName ?? topic.arn.split(':').pop() ?? topic.arn, topic.region);
 }
 
 /**
@@ -28,7 +33,7 @@ export class AuditNotifications extends Construct {
     const topicArns = new Map<string, string>();
     for (const topic of audit.topics) {
       const provider = providerFor(topic.region);
-      const name = resourceName(topic.createName ?? topic.arn.split(':').pop() ?? topic.arn, topic.region);
+      const name = topicResourceName(topic);
       let arn = topic.arn;
       if (topic.createName !== undefined) {
         const created = new SnsTopic(this, `topic-${name}`, { name: topic.createName, provider });
