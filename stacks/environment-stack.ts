@@ -1,5 +1,5 @@
 import { IamAccountPasswordPolicy } from '@cdktf/provider-aws/lib/iam-account-password-policy';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { AwsProvider, type AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
 import {
   App,
   DefaultTokenResolver,
@@ -14,6 +14,8 @@ import { dirname, resolve } from 'node:path';
 import type { Construct, IConstruct } from 'constructs';
 import { AccessGroup } from '../src/constructs/access-group';
 import { ArtifactBucketPolicy } from '../src/constructs/artifact-bucket-policy';
+import { AuditNotifications } from '../src/constructs/audit-notifications';
+import { AuditTrail } from '../src/constructs/audit-trail';
 import { configureBackend } from '../src/constructs/backend';
 import { ConsoleUser } from '../src/constructs/console-user';
 import { CrossAccountRole } from '../src/constructs/cross-account-role';
@@ -21,7 +23,7 @@ import { IdentityCenterAccess } from '../src/constructs/identity-center-access';
 import { literalTerraform } from '../src/constructs/terraform-literals';
 import { consoleUrls } from '../src/iam/arns';
 import { declaredActionTypes, pipelineInventory } from '../src/model/declarations';
-import type { EnvironmentModel, IdentityCenterModel, UserModel } from '../src/model/types';
+import type { AuditTrailModel, EnvironmentModel, IdentityCenterModel, UserModel } from '../src/model/types';
 
 export interface EnvironmentStackProps {
   /** One environment (an AWS account + region) of the resolved access model. */
@@ -65,16 +67,15 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, env.name);
     this.cdktfPasses = props.cdktfPasses ?? false;
 
-    const providerConfig = (region: string) => ({
-      region,
+    const providerSettings = {
       // A deploy with another account's credentials fails before it changes anything.
       allowedAccountIds: [env.accountId],
       assumeRole: env.deploymentRoleArn
         ? [{ roleArn: env.deploymentRoleArn, sessionName: `codepipeline-access-${env.name}` }]
         : undefined,
       defaultTags: Object.keys(env.defaultTags).length > 0 ? [{ tags: { ...env.defaultTags } }] : undefined,
-    });
-    new AwsProvider(this, 'aws', providerConfig(env.region));
+    };
+    new AwsProvider(this, 'aws', { region: env.region, ...providerSettings });
     configureBackend(
       this,
       env.name,
@@ -105,6 +106,7 @@ export class EnvironmentStack extends TerraformStack {
     for (const bucketPolicy of env.bucketPolicies) {
       new ArtifactBucketPolicy(this, `bucket-${bucketPolicy.bucket}`, { bucketPolicy });
     }
+    if (env.auditTrail) this.audit(env, env.auditTrail, providerSettings);
 
     const p = env.passwordPolicy;
     const passwordPolicy = new IamAccountPasswordPolicy(this, 'password-policy', {
@@ -127,7 +129,11 @@ export class EnvironmentStack extends TerraformStack {
       const provider =
         ic.region === env.region
           ? undefined
-          : new AwsProvider(this, 'aws-identity-center', { ...providerConfig(ic.region), alias: 'identity_center' });
+          : new AwsProvider(this, 'aws-identity-center', {
+              region: ic.region,
+              ...providerSettings,
+              alias: 'identity_center',
+            });
       new IdentityCenterAccess(this, 'identity-center', { identityCenter: ic, provider });
       this.identityCenterOutputs(ic);
     }
@@ -234,6 +240,45 @@ export class EnvironmentStack extends TerraformStack {
       const render = element.toTerraform.bind(element);
       element.toTerraform = () => literalTerraform(render() as Record<string, unknown>);
     }
+  }
+
+  /**
+   * The audit trail (unless the config names an existing one) and its notifications. Rules in another region than
+   * the environment's (IAM's events arrive in us-east-1 only) get a provider for that region, with the same
+   * account check, deployment role and default tags. The `audit_trail` output tells the analysis which bucket
+   * policy is the trail bucket's.
+   */
+  private audit(
+    env: EnvironmentModel,
+    audit: AuditTrailModel,
+    providerSettings: Omit<AwsProviderConfig, 'region' | 'alias'>,
+  ): void {
+    if (audit.trail.kind === 'created') new AuditTrail(this, 'audit-trail', { trail: audit.trail });
+    const regional = new Map<string, AwsProvider>();
+    const providerFor = (region: string): AwsProvider | undefined => {
+      if (region === env.region) return undefined;
+      let provider = regional.get(region);
+      if (!provider) {
+        provider = new AwsProvider(this, `aws-${region}`, { alias: region, region, ...providerSettings });
+        regional.set(region, provider);
+      }
+      return provider;
+    };
+    new AuditNotifications(this, 'audit-notifications', { audit, providerFor });
+    const { trail } = audit;
+    new TerraformOutput(this, 'audit_trail', {
+      value: {
+        trail_arn: trail.arn,
+        created: trail.kind === 'created',
+        // A list of zero or one, so the output has one shape for a created and an existing trail.
+        buckets:
+          trail.kind === 'created' ? [{ name: trail.bucket.name, log_key_prefix: trail.bucket.logKeyPrefix }] : [],
+        notification_rules: audit.rules.map((r) => r.arn),
+        notification_topics: audit.topics.map((t) => t.arn),
+      },
+      description:
+        'The CloudTrail trail (created here or named), its bucket, and the notification rules and topics, for the hand-over and the analysis',
+    });
   }
 
   /** The analysis reads only the plan: these outputs make the plan say which account and pipelines it is about. */

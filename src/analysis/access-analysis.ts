@@ -48,7 +48,8 @@ export interface ResolvedPrincipal {
   /** The user's or role's tags in the plan (default tags included): `aws:PrincipalTag/<key>`. */
   readonly tags?: Readonly<Record<string, string>>;
   readonly environment?: PlannedEnvironment;
-  readonly kind: 'user' | 'role' | 'external';
+  /** `service`: an AWS service principal (`cloudtrail.amazonaws.com`), which only resource policies can allow. */
+  readonly kind: 'user' | 'role' | 'external' | 'service';
   readonly policies: readonly PlannedPolicy[];
 }
 
@@ -64,6 +65,7 @@ const EXTERNAL_ACCOUNT_POLICY: PlannedPolicy = {
 };
 
 const ARN = /^arn:([\w-]+):([\w-]+):([\w-]*):(\d{12})?:(.+)$/;
+const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com$/;
 
 /**
  * The values a condition key can take in the sessions of a principal, where they are fewer than any request's: the
@@ -201,6 +203,7 @@ export class AccessAnalysis {
   }
 
   principal(arn: string): ResolvedPrincipal {
+    if (SERVICE_PRINCIPAL.test(arn)) return { arn, kind: 'service', policies: [] };
     const match = ARN.exec(arn);
     if (!match || match[2] !== 'iam') throw new Error(`"${arn}" is not an IAM principal ARN`);
     const [, , , , account, resource] = match;
@@ -315,14 +318,22 @@ export class AccessAnalysis {
     const principalAccount = ARN.exec(request.principal)?.[4] ?? '';
     const target = this.resourceContext(request.action, request.resource, principalAccount);
     // What AWS fills in from who asks (the simulator fills in nothing): conditions on it are then decided as AWS
-    // would, never as if the key were absent.
-    const context: Record<string, string | readonly string[]> = {
-      'aws:SecureTransport': 'true',
-      'aws:PrincipalArn': request.principal,
-      'aws:PrincipalAccount': principalAccount,
-      'aws:PrincipalIsAWSService': 'false',
-      'aws:PrincipalType': principal.kind === 'user' ? 'User' : principal.kind === 'role' ? 'AssumedRole' : 'Account',
-    };
+    // would, never as if the key were absent. A service principal carries its name and no principal ARN or account.
+    const context: Record<string, string | readonly string[]> =
+      principal.kind === 'service'
+        ? {
+            'aws:SecureTransport': 'true',
+            'aws:PrincipalIsAWSService': 'true',
+            'aws:PrincipalServiceName': request.principal,
+          }
+        : {
+            'aws:SecureTransport': 'true',
+            'aws:PrincipalArn': request.principal,
+            'aws:PrincipalAccount': principalAccount,
+            'aws:PrincipalIsAWSService': 'false',
+            'aws:PrincipalType':
+              principal.kind === 'user' ? 'User' : principal.kind === 'role' ? 'AssumedRole' : 'Account',
+          };
     if (principal.kind === 'user') context['aws:username'] = request.principal.split('/').pop() ?? '';
     for (const [key, value] of Object.entries(principal.tags ?? {})) context[`aws:PrincipalTag/${key}`] = value;
     Object.assign(context, session);

@@ -42,7 +42,7 @@ export interface AccessChange {
   readonly otherSide: AllowedWhen;
 }
 
-type Parts = Pick<EnvironmentAccess, 'principals' | 'assumeRole' | 'artifactBuckets'>;
+type Parts = Pick<EnvironmentAccess, 'principals' | 'assumeRole' | 'artifactBuckets' | 'auditTrailBuckets'>;
 
 /** Every grant of an environment's access; none without one. */
 export function grantsOf(access: Parts | undefined): Grant[] {
@@ -58,7 +58,8 @@ export function grantsOf(access: Parts | undefined): Grant[] {
   }
   for (const [role, byPrincipal] of Object.entries(access?.assumeRole ?? {}))
     for (const [principal, when] of Object.entries(byPrincipal)) add(principal, `role/${role}`, 'sts:AssumeRole', when);
-  for (const [bucket, byProbe] of Object.entries(access?.artifactBuckets ?? {}))
+  const buckets = { ...access?.artifactBuckets, ...access?.auditTrailBuckets };
+  for (const [bucket, byProbe] of Object.entries(buckets))
     for (const [probe, byAction] of Object.entries(byProbe))
       for (const [action, when] of Object.entries(byAction)) add(probe, `bucket/${bucket}`, action, when);
   return grants;
@@ -84,6 +85,7 @@ function differentParts(a: EnvironmentAccess | undefined, b: EnvironmentAccess |
     principals: differing(a?.principals, b?.principals, (p) => [p.allowed, p.conditional ?? {}]),
     assumeRole: differing(a?.assumeRole, b?.assumeRole),
     artifactBuckets: differing(a?.artifactBuckets, b?.artifactBuckets),
+    auditTrailBuckets: differing(a?.auditTrailBuckets, b?.auditTrailBuckets),
   };
 }
 

@@ -33,6 +33,7 @@ import {
   principalsOf,
   statementsOf,
   type PlannedBoundary,
+  type PlannedBucketPolicy,
   type PlannedEnvironment,
   type PlannedPolicy,
   type PolicyJson,
@@ -318,6 +319,12 @@ async function principalMatrix(
   return out;
 }
 
+/**
+ * Condition keys on who asks whose value is the same for every IAM user and role (absent, or false): a trail
+ * bucket's deny of writers other than CloudTrail singles none of them out.
+ */
+const SAME_FOR_EVERY_USER_AND_ROLE = /aws:(PrincipalServiceName|PrincipalIsAWSService)\b/gi;
+
 /** Principal ARNs a resource policy of the environment names (bucket policies): their answers are their own. */
 function namedPrincipals(env: PlannedEnvironment): Set<string> {
   const named = new Set<string>();
@@ -325,7 +332,8 @@ function namedPrincipals(env: PlannedEnvironment): Set<string> {
     for (const statement of statementsOf(bucket.document)) {
       for (const arn of principalsOf(statement)) named.add(arn);
       // A condition on who asks (aws:PrincipalArn, a tag) may single anyone out: every principal is its own.
-      if (JSON.stringify(statement.Condition ?? {}).match(/aws:(principal|username|userid)/i))
+      const condition = JSON.stringify(statement.Condition ?? {}).replace(SAME_FOR_EVERY_USER_AND_ROLE, '');
+      if (condition.match(/aws:(principal|username|userid)/i))
         for (const p of [...env.users, ...env.roles, ...env.identityCenterRoles]) named.add(p.arn);
     }
   return named;
@@ -410,34 +418,61 @@ const ALLOW_S3: PlannedPolicy = {
   text: '{"Statement":[{"Action":"s3:*","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}',
 };
 
+/** The CloudTrail service, asked what a trail bucket's policy lets it do: the trail must be able to deliver. */
+export const CLOUDTRAIL_PROBE = {
+  name: 'the CloudTrail service (cloudtrail.amazonaws.com)',
+  arn: 'cloudtrail.amazonaws.com',
+} as const;
+
+/**
+ * What the bucket probes ask of one bucket policy: each probe reads, writes and lists. On a trail's bucket they ask
+ * about the keys CloudTrail writes this account's log files to, and CloudTrail itself is asked too (the ACL check
+ * and the write a trail needs).
+ */
+function bucketRequests(env: PlannedEnvironment, bucket: PlannedBucketPolicy) {
+  const arn = `arn:${env.partition}:s3:::${bucket.bucket}`;
+  const object = `${arn}/${bucket.trail?.logKeyPrefix ?? ''}${ANY_OBJECT}`;
+  const requests = bucketProbes(env).map((probe) => ({
+    probe,
+    setKey: 'bucket-probe',
+    policies: [ALLOW_S3],
+    asks: [
+      ['s3:GetObject', object],
+      ['s3:PutObject', object],
+      ['s3:ListBucket', arn],
+    ],
+  }));
+  if (bucket.trail)
+    requests.push({
+      probe: CLOUDTRAIL_PROBE,
+      setKey: 'cloudtrail-probe',
+      policies: [],
+      asks: [
+        ['s3:GetBucketAcl', arn],
+        ['s3:PutObject', object],
+      ],
+    });
+  return requests;
+}
+
+/** What each bucket policy lets the probes do; trail buckets apart (`auditTrailBuckets`, absent without one). */
 async function bucketDecisions(
   decisions: Decisions,
   env: PlannedEnvironment,
-): Promise<EnvironmentAccess['artifactBuckets']> {
-  const out: Record<string, Record<string, Record<string, AllowedWhen>>> = {};
+): Promise<Pick<EnvironmentAccess, 'artifactBuckets' | 'auditTrailBuckets'>> {
+  const artifactBuckets: Record<string, Record<string, Record<string, AllowedWhen>>> = {};
+  const auditTrailBuckets: typeof artifactBuckets = {};
   for (const bucket of env.bucketPolicies) {
-    const arn = `arn:${env.partition}:s3:::${bucket.bucket}`;
     const byProbe: Record<string, Record<string, AllowedWhen>> = {};
-    for (const probe of bucketProbes(env)) {
+    for (const { probe, setKey, policies, asks } of bucketRequests(env, bucket)) {
       const byAction: Record<string, AllowedWhen> = {};
-      for (const [action, resource] of [
-        ['s3:GetObject', `${arn}/${ANY_OBJECT}`],
-        ['s3:PutObject', `${arn}/${ANY_OBJECT}`],
-        ['s3:ListBucket', arn],
-      ]) {
-        byAction[action] = await decisions.allowedWhen({
-          principal: probe.arn,
-          action,
-          resource,
-          policies: [ALLOW_S3],
-          setKey: 'bucket-probe',
-        });
-      }
+      for (const [action, resource] of asks)
+        byAction[action] = await decisions.allowedWhen({ principal: probe.arn, action, resource, policies, setKey });
       byProbe[probe.name] = byAction;
     }
-    out[bucket.bucket] = byProbe;
+    (bucket.trail ? auditTrailBuckets : artifactBuckets)[bucket.bucket] = byProbe;
   }
-  return out;
+  return { artifactBuckets, ...(Object.keys(auditTrailBuckets).length > 0 ? { auditTrailBuckets } : {}) };
 }
 
 /**
@@ -506,6 +541,6 @@ export async function environmentAccess(
       assumeRole,
     ),
     assumeRole,
-    artifactBuckets: await bucketDecisions(decisions, env),
+    ...(await bucketDecisions(decisions, env)),
   };
 }

@@ -32,6 +32,7 @@ const PRINCIPAL_KEYS = new Set([
   'aws:principalaccount',
   'aws:principaltype',
   'aws:principalisawsservice',
+  'aws:principalservicename',
   'aws:username',
 ]);
 

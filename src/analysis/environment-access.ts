@@ -59,8 +59,16 @@ export interface EnvironmentAccess {
   /** Role name -> principal ARN (in the trusted account, or its root when not managed here) -> when it may assume it. */
   readonly assumeRole: Readonly<Record<string, Readonly<Record<string, AllowedWhen>>>>;
   /** Bucket -> probe principal (described) -> action -> when the bucket policy lets it through. */
-  readonly artifactBuckets: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, AllowedWhen>>>>>>;
+  readonly artifactBuckets: BucketProbes;
+  /**
+   * The same for the bucket of the stack's CloudTrail trail, probed on the keys CloudTrail writes, by CloudTrail
+   * too. @default - absent: the stack creates no trail
+   */
+  readonly auditTrailBuckets?: BucketProbes;
 }
+
+/** Bucket -> probe principal (described) -> action -> when the bucket policy lets it through. */
+export type BucketProbes = Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, AllowedWhen>>>>>>;
 
 /** Principals with the same access, as the committed file lists them: `user/<name>` or `role/<name>`, sorted. */
 interface PrincipalGroup extends Omit<PrincipalAccess, 'arn'> {
@@ -153,6 +161,7 @@ function renderAccessFile(access: EnvironmentAccess): string {
       Object.entries(access.assumeRole).map(([role, byPrincipal]) => [role, assumeRoleGroups(byPrincipal)]),
     ),
     artifactBuckets: access.artifactBuckets,
+    ...(access.auditTrailBuckets ? { auditTrailBuckets: access.auditTrailBuckets } : {}),
   };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
@@ -212,6 +221,7 @@ export function parseEnvironmentAccess(text: string, file = 'access file'): Envi
     principals,
     assumeRole,
     artifactBuckets: parsed.artifactBuckets,
+    ...(parsed.auditTrailBuckets ? { auditTrailBuckets: parsed.auditTrailBuckets } : {}),
   };
 }
 

@@ -160,6 +160,11 @@ export interface PlannedBucketPolicy {
   readonly address: string;
   readonly document: PolicyJson;
   readonly text: string;
+  /**
+   * Set for the bucket of the stack's CloudTrail trail (the plan's `audit_trail` output names it): the trail's ARN
+   * and where CloudTrail writes this account's log files. @default - an artifact bucket
+   */
+  readonly trail?: { readonly arn: string; readonly logKeyPrefix: string };
 }
 
 /**
@@ -323,6 +328,15 @@ function readGuardrails(plan: PlanView): PlannedGuardrails {
   };
 }
 
+/** The buckets the plan's `audit_trail` output names (stacks/environment-stack.ts), with their trail; none without it. */
+function readTrailBuckets(plan: PlanView): Map<string, { arn: string; logKeyPrefix: string }> {
+  const output = outputValue(plan, 'audit_trail') as
+    { trail_arn?: string; buckets?: { name: string; log_key_prefix: string }[] } | undefined;
+  return new Map(
+    (output?.buckets ?? []).map((b) => [b.name, { arn: String(output?.trail_arn), logKeyPrefix: b.log_key_prefix }]),
+  );
+}
+
 /** A resource's `permissions_boundary`, with the document when the plan carries the one for that ARN. */
 function boundaryOf(after: Record<string, unknown>, guardrails: PlannedGuardrails): PlannedBoundary | undefined {
   const arn = after.permissions_boundary;
@@ -444,12 +458,18 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
     };
   });
 
-  const bucketPolicies: PlannedBucketPolicy[] = plan.ofType('aws_s3_bucket_policy').map((rc) => ({
-    bucket: String(rc.change.after?.bucket),
-    address: rc.address,
-    document: parsePolicyText(rc.change.after?.policy),
-    text: String(rc.change.after?.policy),
-  }));
+  const trailBuckets = readTrailBuckets(plan);
+  const bucketPolicies: PlannedBucketPolicy[] = plan.ofType('aws_s3_bucket_policy').map((rc) => {
+    const bucket = String(rc.change.after?.bucket);
+    const trail = trailBuckets.get(bucket);
+    return {
+      bucket,
+      address: rc.address,
+      document: parsePolicyText(rc.change.after?.policy),
+      text: String(rc.change.after?.policy),
+      ...(trail ? { trail } : {}),
+    };
+  });
 
   return {
     name,

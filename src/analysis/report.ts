@@ -377,8 +377,8 @@ export function renderAccessMatrix(access: readonly EnvironmentAccess[]): string
       for (const [principal, when] of Object.entries(byPrincipal))
         lines.push(`assume role/${role} from ${principal}: ${allowedWhenText(when)}`);
     }
-    for (const [bucket, byProbe] of Object.entries(env.artifactBuckets)) {
-      lines.push(`bucket ${bucket}:`);
+    for (const [bucket, byProbe] of Object.entries({ ...env.artifactBuckets, ...env.auditTrailBuckets })) {
+      lines.push(`${env.auditTrailBuckets?.[bucket] ? 'trail bucket' : 'bucket'} ${bucket}:`);
       for (const [probe, byAction] of Object.entries(byProbe))
         for (const [action, when] of Object.entries(byAction))
           lines.push(`  ${action} by ${probe}: ${allowedWhenText(when)}`);

@@ -4,6 +4,7 @@
  * the schema, so one broken section does not hide the problems of the others.
  */
 import type { ActionCatalog } from '../iam/action-catalog';
+import { checkAuditTrails } from './audit-trail';
 import { customActionProblem } from './custom-actions';
 import { checkEnvironmentArns } from './environment-arns';
 import { checkIdentityCenter } from './identity-center';
@@ -26,6 +27,7 @@ export function checkReferences(
     ...checkPeople(config),
     ...checkCrossAccountRoles(config),
     ...checkEnvironmentArns(config),
+    ...checkAuditTrails(config),
     ...checkSuppressions(config),
     ...checkIdentityCenter(config, failed.includes('identityCenter')),
     ...checkTeamRoles(config),

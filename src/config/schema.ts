@@ -6,10 +6,12 @@
  */
 import { z } from 'zod';
 import { KNOWN_REGIONS, REGION_LIST_SOURCE } from '../iam/regions';
+import { bucketNameProblem } from './bucket-name';
 import { didYouMean } from './did-you-mean';
 import { localStatePathProblem } from './local-state-path';
 import { pgpKeyProblem } from './pgp-key';
 import { SUPPRESSIBLE_RULE_IDS } from './rule-ids';
+import { trailNameProblem } from './trail-name';
 
 /** IAM's name charset; the lengths differ per entity (REFERENCE: user 64, group/policy 128, role 64). */
 const IAM_NAME = /^[\w+=,.@-]+$/;
@@ -45,20 +47,21 @@ const roleArn = z.string().regex(new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role
 const KMS_KEY_ARN = new RegExp(
   `^arn:${PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
 );
-const kmsKeyArn = checkedString((value) => {
-  if (KMS_KEY_ARN.test(value)) return undefined;
-  if (/^(arn:[^:]*:kms:[^:]*:[^:]*:)?alias\//.test(value)) {
-    return "an alias cannot be used here: S3's s3:x-amz-server-side-encryption-aws-kms-key-id condition compares the key ARN; give the key ARN arn:aws:kms:<region>:<account>:key/<key id> (aws kms describe-key --key-id <alias> prints it)";
-  }
-  return 'must be a KMS key ARN: arn:aws:kms:<region>:<12-digit account>:key/<key id> (a UUID, or mrk-<32 hex> for a multi-Region key)';
-});
+/** A KMS key ARN (never an alias); `aliasReason` says why an alias cannot do where the key is used. */
+const kmsKeyArnFor = (aliasReason: string) =>
+  checkedString((value) => {
+    if (KMS_KEY_ARN.test(value)) return undefined;
+    if (/^(arn:[^:]*:kms:[^:]*:[^:]*:)?alias\//.test(value)) {
+      return `an alias cannot be used here: ${aliasReason}; give the key ARN arn:aws:kms:<region>:<account>:key/<key id> (aws kms describe-key --key-id <alias> prints it)`;
+    }
+    return 'must be a KMS key ARN: arn:aws:kms:<region>:<12-digit account>:key/<key id> (a UUID, or mrk-<32 hex> for a multi-Region key)';
+  });
+const kmsKeyArn = kmsKeyArnFor("S3's s3:x-amz-server-side-encryption-aws-kms-key-id condition compares the key ARN");
 /** CodePipeline names: 1-100 of [A-Za-z0-9.@_-] (CreatePipeline API). */
 const pipelineName = z.string().regex(/^[A-Za-z0-9.@_-]{1,100}$/, {
   message: 'pipeline, stage and action names must be 1-100 characters of letters, digits and . @ _ -',
 });
-const bucketName = z.string().regex(/^(?!xn--)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-  message: 'bucket name must be 3-63 characters of lowercase letters, digits, "." and "-"',
-});
+const bucketName = checkedString(bucketNameProblem);
 /** AWS tag rules (the same for IAM, S3 and CodePipeline): letters, digits, spaces and _ . : / = + - @. */
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const TAG_CHARSET = 'Unicode letters, digits, spaces and _ . : / = + - @';
@@ -281,6 +284,142 @@ const imports = z.strictObject({
   passwordPolicy: z.boolean().default(false),
 });
 
+/** A bucket policy statement as IAM's grammar has it (the user's own trail bucket policy). */
+const stringOrList = z.union([z.string(), z.array(z.string())]);
+const policyPrincipal = z.union([z.literal('*'), z.record(z.string(), stringOrList)]);
+const conditionValue = z.union([z.string(), z.boolean(), z.number()]);
+const bucketPolicyStatement = z
+  .strictObject({
+    Sid: z.string().optional(),
+    Effect: z.enum(['Allow', 'Deny'], { error: 'Effect must be "Allow" or "Deny"' }),
+    Principal: policyPrincipal.optional(),
+    NotPrincipal: policyPrincipal.optional(),
+    Action: stringOrList.optional(),
+    NotAction: stringOrList.optional(),
+    Resource: stringOrList.optional(),
+    NotResource: stringOrList.optional(),
+    Condition: z
+      .record(z.string(), z.record(z.string(), z.union([conditionValue, z.array(conditionValue)])))
+      .optional(),
+  })
+  .superRefine((statement, ctx) => {
+    for (const [a, b] of [
+      ['Principal', 'NotPrincipal'],
+      ['Action', 'NotAction'],
+      ['Resource', 'NotResource'],
+    ] as const)
+      if ((statement[a] === undefined) === (statement[b] === undefined))
+        ctx.addIssue({ code: 'custom', message: `a bucket policy statement needs exactly one of ${a} and ${b}` });
+  });
+
+/** CloudTrail log delivery: the trail's bucket. */
+const trailBucket = z.strictObject({
+  name: bucketName,
+  /**
+   * The stack creates the bucket (with public access blocked); false: the bucket exists in this account and region,
+   * and the stack sets only its policy (replacing the one it has). @default true
+   */
+  create: z.boolean().default(true),
+  /** The trail's S3 key prefix (CreateTrail S3KeyPrefix). @default - log files go under AWSLogs/ */
+  keyPrefix: s3Key
+    .max(200, { message: 'keyPrefix must be at most 200 characters (CreateTrail S3KeyPrefix)' })
+    .optional(),
+  /** Days after which log files expire (an S3 lifecycle rule); only for a bucket the stack creates. @default - kept */
+  retentionDays: z
+    .number()
+    .int({ message: 'retentionDays must be a whole number of days' })
+    .min(1, { message: 'retentionDays must be at least 1 (S3 expires objects after a positive number of days)' })
+    .max(36500, { message: 'retentionDays must be at most 36500 (100 years)' })
+    .optional(),
+  /**
+   * The bucket's whole policy, when it must hold statements of your own (an existing bucket's, say: aws s3api
+   * get-bucket-policy prints it). It replaces the generated policy and must contain every statement of that one.
+   * @default - the generated policy (TLS only, CloudTrail alone may write, for this trail)
+   */
+  policy: z
+    .strictObject({
+      Version: z.literal('2012-10-17', { error: 'Version must be "2012-10-17"' }).optional(),
+      Id: z.string().optional(),
+      Statement: z.array(bucketPolicyStatement).min(1, { message: 'a bucket policy needs statements' }),
+    })
+    .optional(),
+});
+
+export const NOTIFICATION_EVENTS = ['approval-recorded', 'pipeline-changed', 'iam-policy-changed'] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+const snsTopicName = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, {
+  message: 'a topic name must be 1-256 letters, digits, "_" or "-" (a standard SNS topic)',
+});
+const snsTopicArn = z.string().regex(new RegExp(`^arn:${PARTITION}:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}$`), {
+  message: 'must be the ARN of a standard SNS topic: arn:aws:sns:<region>:<12-digit account>:<topic name>',
+});
+
+/** EventBridge rules on what reviewers care about, publishing to an SNS topic. */
+const notifications = z.strictObject({
+  /** @default every event: approval-recorded, pipeline-changed, iam-policy-changed */
+  events: z
+    .array(z.enum(NOTIFICATION_EVENTS, { error: `events must be some of ${NOTIFICATION_EVENTS.join(', ')}` }))
+    .min(1, { message: 'name at least one event, or leave notifications out' })
+    .default([...NOTIFICATION_EVENTS]),
+  /**
+   * `{ name }`: the stack creates a topic of that name in the environment's region, and in IAM's region when IAM
+   * events are watched from another; `{ arn, iamEventsArn }`: existing topics of this account (the stack sets their
+   * policies). @default - a topic named codepipeline-access-audit, created by the stack
+   */
+  topic: z
+    .union(
+      [
+        z.strictObject({ name: snsTopicName }),
+        z.strictObject({
+          /** A topic in the environment's region. */
+          arn: snsTopicArn,
+          /** A topic in IAM's region, for iam-policy-changed when the environment is elsewhere. @default - none */
+          iamEventsArn: snsTopicArn.optional(),
+        }),
+      ],
+      { error: 'topic must be { name: <topic name> } or { arn: <topic ARN>, iamEventsArn?: <topic ARN> }' },
+    )
+    .default({ name: 'codepipeline-access-audit' }),
+});
+
+/**
+ * A CloudTrail trail recording the account's management events (CodePipeline and IAM included), or the trail that
+ * already does. @default - none: the stack creates nothing for auditing
+ */
+const auditTrail = z.strictObject({
+  /**
+   * A trail that already records this account's management events (the organisation's trail, say): the stack then
+   * creates no trail and no bucket. @default - the stack creates a trail
+   */
+  existingTrailArn: z
+    .string()
+    .regex(new RegExp(`^arn:${PARTITION}:cloudtrail:[a-z0-9-]+:\\d{12}:trail/[A-Za-z0-9._-]{3,128}$`), {
+      message:
+        'must be a CloudTrail trail ARN: arn:aws:cloudtrail:<region>:<12-digit account>:trail/<name> (TrailARN in aws cloudtrail describe-trails)',
+    })
+    .optional(),
+  /** @default codepipeline-access-audit */
+  name: checkedString(trailNameProblem).optional(),
+  bucket: trailBucket.optional(),
+  /** The trail encrypts its log files with this key (SSE-KMS), in the environment's region. @default - SSE-S3 */
+  kmsKeyArn: kmsKeyArnFor(
+    'an alias can be pointed at another key without a change to this config, and the key must be in the region of the trail and its bucket, which the checks compare',
+  ).optional(),
+  /**
+   * Makes it an organisation trail (every account's events), created in the organisation's management account or a
+   * delegated administrator. @default - a trail of this account only
+   */
+  organizationId: z
+    .string()
+    .regex(/^o-[a-z0-9]{10,32}$/, {
+      message:
+        'organizationId must be an AWS Organizations id: "o-" and 10-32 lowercase letters or digits (Id in aws organizations describe-organization)',
+    })
+    .optional(),
+  notifications: notifications.optional(),
+});
+
 const environment = z.strictObject({
   name: name('environment'),
   accountId,
@@ -301,6 +440,8 @@ const environment = z.strictObject({
   guardrails: guardrails.optional(),
   /** Existing resources the first deploy takes over; @default - none */
   imports: imports.optional(),
+  /** A CloudTrail trail and notifications (see auditTrail above); @default - none */
+  auditTrail: auditTrail.optional(),
 });
 
 export const PROFILE_KINDS = ['viewer', 'operator', 'approver', 'admin', 'custom'] as const;
@@ -518,6 +659,7 @@ export type BackendConfig = EnvironmentConfig['backend'];
 export type CrossAccountRoleConfig = EnvironmentConfig['crossAccountRoles'][number];
 export type GuardrailsConfig = NonNullable<EnvironmentConfig['guardrails']>;
 export type ImportsConfig = NonNullable<EnvironmentConfig['imports']>;
+export type AuditTrailConfig = NonNullable<EnvironmentConfig['auditTrail']>;
 export type ProfileConfig = AccessConfig['profiles'][number];
 export type ProfileKind = ProfileConfig['kind'];
 export type TeamConfig = AccessConfig['teams'][number];

@@ -12,8 +12,11 @@ export interface PolicyStatement {
   /** Statement id, letters and digits only (IAM rejects anything else). */
   readonly sid: string;
   readonly effect: 'Allow' | 'Deny';
-  /** Resource-policy principal: `'*'` or a list of AWS principal ARNs. @default - none (identity policy) */
-  readonly principal?: '*' | { readonly AWS: readonly string[] };
+  /**
+   * Resource-policy principal: `'*'`, a list of AWS principal ARNs, or AWS service principals
+   * (`cloudtrail.amazonaws.com`). @default - none (identity policy)
+   */
+  readonly principal?: '*' | { readonly AWS: readonly string[] } | { readonly Service: readonly string[] };
   readonly actions: readonly string[];
   readonly resources?: readonly string[];
   /** @default - unconditional */
@@ -50,7 +53,12 @@ export function policyJsonObject(document: PolicyDocument): Record<string, unkno
   const statements = document.statements.map((s) => {
     const statement: Record<string, unknown> = { Sid: s.sid, Effect: s.effect };
     if (s.principal !== undefined) {
-      statement.Principal = s.principal === '*' ? '*' : { AWS: sortedUnique(s.principal.AWS) };
+      statement.Principal =
+        s.principal === '*'
+          ? '*'
+          : 'AWS' in s.principal
+            ? { AWS: sortedUnique(s.principal.AWS) }
+            : { Service: sortedUnique(s.principal.Service) };
     }
     statement.Action = sortedUnique(s.actions);
     if (s.resources !== undefined) statement.Resource = sortedUnique(s.resources);

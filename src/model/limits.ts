@@ -184,7 +184,12 @@ function checkEnvironment(env: EnvironmentModel): EnvironmentProblem[] {
       );
     }
   }
-  for (const bucket of env.bucketPolicies) {
+  const trail = env.auditTrail?.trail.kind === 'created' ? env.auditTrail.trail.bucket : undefined;
+  const buckets = [
+    ...env.bucketPolicies,
+    ...(trail ? [{ bucket: trail.name, json: trail.policyJson, origin: trail.origin }] : []),
+  ];
+  for (const bucket of buckets) {
     const size = policySize(bucket.json);
     if (size > AWS_LIMITS.bucketPolicySize) {
       at(

@@ -24,6 +24,7 @@ import {
 import { assumeRolePolicies, type AssumableRole } from './assume-role-policies';
 import { resolveIdentityCenter } from './identity-center';
 import { resolveImports } from './imports';
+import { auditTrailModel } from './audit-trail';
 import { managedPolicy } from './managed-policy';
 import { profileStatements, undeclaredResources, type ApprovalActionRef, type ResolvedScope } from './profile-policies';
 import type {
@@ -566,6 +567,7 @@ export function resolveAccessModel(
     const users = resolver.users();
     const groups: GroupModel[] = [...resolver.groups.values()];
     if (users.some((u) => u.console)) groups.push(resolver.selfServiceGroup());
+    const auditTrail = auditTrailModel(env, e, { groups, roles: [...rolesPerEnv[e], ...teamRolesPerEnv[e]], users });
     return {
       name: env.name,
       accountId: env.accountId,
@@ -584,6 +586,7 @@ export function resolveAccessModel(
       guardrails: guardrails.get(env.name) ?? NO_GUARDRAILS,
       ...(identityCenter?.environment === env.name ? { identityCenter } : {}),
       imports: resolveImports(env, e, groups, users, problems),
+      ...(auditTrail ? { auditTrail } : {}),
       origin: ['environments', e],
     };
   });

@@ -10,6 +10,7 @@ import type { ConfigPath } from '../config/problems';
 import type {
   ActionTypeConfig,
   BackendConfig,
+  NotificationEvent,
   PasswordPolicyConfig,
   PipelineConfig,
   ProfileKind,
@@ -213,6 +214,70 @@ export interface EnvironmentModel {
   readonly identityCenter?: IdentityCenterModel;
   /** What the first deploy takes over instead of creating (the config's `imports`). */
   readonly imports: ImportsModel;
+  /** The CloudTrail trail (created, or the existing one named) and its notifications. @default - none */
+  readonly auditTrail?: AuditTrailModel;
+  readonly origin: ConfigPath;
+}
+
+/** The bucket a created trail delivers to. */
+export interface TrailBucketModel {
+  readonly name: string;
+  /** The stack creates the bucket; false: it exists, and the stack sets only its policy. */
+  readonly create: boolean;
+  /** @default - no prefix */
+  readonly keyPrefix?: string;
+  /** @default - log files never expire */
+  readonly retentionDays?: number;
+  /** The policy as S3 receives it: the generated one (trail-bucket-policy.ts), or the config's own. */
+  readonly policyJson: string;
+  /** Where CloudTrail writes this account's log files: `[<prefix>/]AWSLogs/<account>/`. */
+  readonly logKeyPrefix: string;
+  readonly origin: ConfigPath;
+}
+
+export interface CreatedTrailModel {
+  readonly kind: 'created';
+  readonly name: string;
+  readonly arn: string;
+  readonly bucket: TrailBucketModel;
+  /** @default - log files encrypted with SSE-S3 */
+  readonly kmsKeyArn?: string;
+  /** @default - a trail of this account only */
+  readonly organizationId?: string;
+}
+
+/** A trail the config names that already records the account: the stack creates none. */
+export interface ExistingTrailModel {
+  readonly kind: 'existing';
+  readonly arn: string;
+}
+
+/** An EventBridge rule on the default bus of `region`, publishing what it matches to `topicArn`. */
+export interface EventRuleModel {
+  readonly name: string;
+  readonly region: string;
+  readonly arn: string;
+  readonly event: NotificationEvent;
+  readonly description: string;
+  /** The event pattern as EventBridge receives it (compact JSON, within the default 2,048-character quota). */
+  readonly eventPattern: string;
+  readonly topicArn: string;
+}
+
+/** An SNS topic the rules of its region publish to; its policy lets exactly those rules publish. */
+export interface NotificationTopicModel {
+  readonly arn: string;
+  readonly region: string;
+  /** The topic's name when the stack creates it. @default - an existing topic: only its policy is set */
+  readonly createName?: string;
+  readonly policyJson: string;
+}
+
+export interface AuditTrailModel {
+  readonly trail: CreatedTrailModel | ExistingTrailModel;
+  /** The notification rules and the topics they publish to; both empty without `notifications`. */
+  readonly rules: readonly EventRuleModel[];
+  readonly topics: readonly NotificationTopicModel[];
   readonly origin: ConfigPath;
 }
 

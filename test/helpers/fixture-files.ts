@@ -26,6 +26,7 @@ export const COMMITTED_PLANS_DIR = join(PROJECT_ROOT, 'tfplans');
  */
 export const FOCUSED_FIXTURES: readonly string[] = [
   'adopted',
+  'audit-trail',
   'external-trust',
   'guardrails',
   'identity-center-migration',

@@ -1,9 +1,11 @@
 /**
  * The plan, not the synthesized JSON: for each fixture and environment, real `terraform plan` output must
- * create exactly the IAM entities the resolved model says, with the policy documents Terraform will send.
+ * create exactly the IAM entities (and audit trail resources) the resolved model says, with the policy documents
+ * Terraform will send.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { topicResourceName } from '../../src/constructs/audit-notifications';
 import { resourceName } from '../../src/constructs/terraform-names';
 import { loadAccessConfig } from '../../src/model/load-model';
 import type { AccessModel, EnvironmentModel } from '../../src/model/types';
@@ -52,7 +54,31 @@ function expectedAddresses(env: EnvironmentModel): string[] {
   }
   for (const a of ic?.assignments ?? [])
     addresses.push(`aws_ssoadmin_account_assignment.${resourceName(a.group, 'to', a.environment)}`);
-  return addresses.sort();
+  return [...addresses, ...auditAddresses(env)].sort();
+}
+
+/** The audit trail's resources: the trail and its bucket unless an existing trail is named, rules, topics. */
+function auditAddresses(env: EnvironmentModel): string[] {
+  const audit = env.auditTrail;
+  if (!audit) return [];
+  const addresses: string[] = [];
+  if (audit.trail.kind === 'created') {
+    const { bucket } = audit.trail;
+    const name = resourceName(bucket.name);
+    addresses.push(`aws_cloudtrail.${resourceName(audit.trail.name)}`, `aws_s3_bucket_policy.${name}`);
+    if (bucket.create) addresses.push(`aws_s3_bucket.${name}`, `aws_s3_bucket_public_access_block.${name}`);
+    if (bucket.retentionDays !== undefined) addresses.push(`aws_s3_bucket_lifecycle_configuration.${name}`);
+  }
+  for (const rule of audit.rules)
+    addresses.push(
+      `aws_cloudwatch_event_rule.${resourceName(rule.name)}`,
+      `aws_cloudwatch_event_target.${resourceName(rule.name)}`,
+    );
+  for (const topic of audit.topics) {
+    if (topic.createName !== undefined) addresses.push(`aws_sns_topic.${topicResourceName(topic)}`);
+    addresses.push(`aws_sns_topic_policy.${topicResourceName(topic)}`);
+  }
+  return addresses;
 }
 
 const parse = (value: unknown) => JSON.parse(String(value)) as Record<string, unknown>;
