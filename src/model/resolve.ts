@@ -567,7 +567,8 @@ export function resolveAccessModel(
     const users = resolver.users();
     const groups: GroupModel[] = [...resolver.groups.values()];
     if (users.some((u) => u.console)) groups.push(resolver.selfServiceGroup());
-    const auditTrail = auditTrailModel(env, e, { groups, roles: [...rolesPerEnv[e], ...teamRolesPerEnv[e]], users });
+    const roles = [...rolesPerEnv[e], ...teamRolesPerEnv[e]];
+    const auditTrail = auditTrailModel(env, e, { groups, roles, users });
     return {
       name: env.name,
       accountId: env.accountId,
@@ -578,7 +579,7 @@ export function resolveAccessModel(
       defaultTags: env.defaultTags,
       groups,
       users,
-      roles: [...rolesPerEnv[e], ...teamRolesPerEnv[e]],
+      roles,
       bucketPolicies: env.artifactBuckets.map((bucket, b) => resolver.bucketPolicy(bucket, b)),
       passwordPolicy: env.passwordPolicy,
       pipelines: env.pipelines,
