@@ -9,6 +9,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LockTimeoutError, withDirectoryLocks } from '../../src/synth/dir-lock';
 import { PROJECT_ROOT, runSynthCli } from '../helpers/cli';
+import { EXAMPLE_CONFIG_FILE } from '../helpers/fixture-files';
 import { snapshotTree } from '../helpers/tree';
 
 const workdir = mkdtempSync(join(tmpdir(), 'locks-'));
@@ -133,7 +134,11 @@ test('npm run synth takes the cdktf.out lock: it waits, then refuses and leaves 
   writeFileSync(join(outdir, 'manifest.json'), '{"sentinel": true}');
   const holder = await holdInAnotherProcess(outdir);
   const before = snapshotTree(project);
-  const result = await runSynthCli({ CDKTF_OUTDIR: outdir, LOCK_WAIT_SECONDS: '1' });
+  const result = await runSynthCli({
+    ACCESS_CONFIG: EXAMPLE_CONFIG_FILE,
+    CDKTF_OUTDIR: outdir,
+    LOCK_WAIT_SECONDS: '1',
+  });
   expect(result.exitCode).toBe(1);
   expect(result.stderr).toMatch(
     new RegExp(`waiting for ${escape(outdir)} locked by pid ${holder.pid} \\(holder script`),

@@ -2,9 +2,10 @@
  * The guard that keeps the user's files out of the product's tests (test/helpers/user-file-guard.ts) is in effect
  * here, a product test: reading them, and starting a CLI that would read or write them, is refused.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, promises } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../helpers/cli';
 import { EXAMPLE_CONFIG_FILE } from '../helpers/fixture-files';
 import { isUserFile } from '../helpers/user-file-guard';
@@ -34,4 +35,14 @@ test('a CLI started in the project root without its own config, or plan without 
   // Elsewhere (an isolated project, a copy), config/ and tfplans/ are that project's own.
   const elsewhere = spawnSync(process.execPath, ['-e', 'process.exit(0)'], { cwd: PROJECT_ROOT, env });
   expect(elsewhere.status).toBe(0);
+});
+
+test('promisify(execFile) keeps its { stdout, stderr } and its guard', async () => {
+  const env = { PATH: process.env.PATH ?? '' };
+  const run = promisify(execFile);
+  const { stdout, stderr } = await run(process.execPath, ['-e', 'console.log("out"); console.error("err")'], { env });
+  expect([stdout, stderr]).toEqual(['out\n', 'err\n']);
+  await expect(
+    run(process.execPath, [join(PROJECT_ROOT, 'dist', 'main.js')], { cwd: PROJECT_ROOT, env }),
+  ).rejects.toThrow(/without ACCESS_CONFIG/);
 });

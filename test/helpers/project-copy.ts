@@ -1,14 +1,15 @@
 /**
  * A copy of the project as a user's checkout holds it, to run commands and the suite in: the files git tracks and
- * the untracked ones it does not ignore (never dist/, .cache/, cdktf.out/), node_modules as a symlink to this
- * checkout's, and a git repository of its own with those files as its one commit (the plan CLI's `--base` and the
- * README test need git).
+ * the untracked ones it does not ignore (never dist/, .cache/, cdktf.out/, nor the user's config, cases and access
+ * files: each caller puts the config it is about in the copy), node_modules as a symlink to this checkout's, and a
+ * git repository of its own with those files as its one commit (the plan CLI's `--base` and the README test need git).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from './cli';
 import { cliEnvironment } from './cli-env';
+import { isUserFile } from './user-file-guard';
 
 const NEVER_COPIED = ['node_modules', 'dist/', '.cache/', 'cdktf.out/'];
 
@@ -33,6 +34,7 @@ export function copyProject(dest: string): void {
   for (const file of new Set(listed.split('\0'))) {
     // A tracked file deleted in the working tree is listed too; the copy holds what the checkout holds.
     if (file === '' || NEVER_COPIED.some((p) => file === p || file.startsWith(p))) continue;
+    if (isUserFile(join(PROJECT_ROOT, file))) continue;
     if (!existsSync(join(PROJECT_ROOT, file))) continue;
     mkdirSync(dirname(join(dest, file)), { recursive: true });
     copyFileSync(join(PROJECT_ROOT, file), join(dest, file));

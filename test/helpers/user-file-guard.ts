@@ -11,6 +11,7 @@
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { PROJECT_ROOT } from './cli';
 
 const CONFIG = join(PROJECT_ROOT, 'config', 'access.yaml');
@@ -56,11 +57,11 @@ const FS_READS = [
 ] as const;
 const PROMISE_READS = ['readFile', 'stat', 'open', 'copyFile', 'cp', 'readdir'] as const;
 
-/** The project's CLIs (compiled) and the npm scripts and cdktf commands that run them. */
-const CLI = /(^|\/)dist\/(main\.js|src\/cli\/[\w-]+\.js)$/;
+/** The project's CLIs that read the config (compiled), and the npm scripts and cdktf commands that run them. */
+const CLI = /(^|\/)dist\/(main\.js|src\/cli\/(plan|report|access|drift|adopt)\.js)$/;
 /** The CLIs that write their plan files to --out, tfplans/ by default. */
-const WRITES_OUT = /(^|\/)dist\/src\/cli\/(plan|report)\.js$/;
-const NPM_SCRIPTS = new Set(['synth', 'plan', 'report', 'access']);
+const WRITES_OUT = /(^|\/)dist\/src\/cli\/(plan|report|drift|adopt)\.js$/;
+const NPM_SCRIPTS = new Set(['synth', 'plan', 'report', 'access', 'drift', 'adopt']);
 
 function launched(command: string, args: readonly string[]): { runsCli: boolean; writesOut: boolean } {
   const words = [command, ...args];
@@ -69,14 +70,17 @@ function launched(command: string, args: readonly string[]): { runsCli: boolean;
   const cdktf = words.some((w) => /(^|\/)cdktf$/.test(w));
   return {
     runsCli: script !== undefined || npm || cdktf,
-    writesOut: (script !== undefined && WRITES_OUT.test(script)) || (npm && ['plan', 'report'].includes(args[1] ?? '')),
+    writesOut:
+      (script !== undefined && WRITES_OUT.test(script)) ||
+      (npm && ['plan', 'report', 'drift', 'adopt'].includes(args[1] ?? '')),
   };
 }
 
 /** Refuses a CLI started where it would read the user's config or write the user's plan files. */
 function checkLaunch(command: string, args: readonly string[], options: { cwd?: unknown; env?: NodeJS.ProcessEnv }) {
   const { runsCli, writesOut } = launched(command, args);
-  if (!runsCli) return;
+  // --help reads nothing: it prints the command's usage.
+  if (!runsCli || args.includes('--help')) return;
   const cwd = resolve(typeof options.cwd === 'string' ? options.cwd : process.cwd());
   if (cwd !== PROJECT_ROOT) return; // an isolated project or a copy: its config/ and tfplans/ are its own
   const env = options.env ?? process.env;
@@ -97,15 +101,22 @@ export function installUserFileGuard(): () => void {
     const original = target[name];
     if (typeof original !== 'function') return;
     patched.push({ target, name, original });
-    target[name] = function guarded(this: unknown, ...args: unknown[]) {
-      try {
-        check(args);
-      } catch (error) {
-        if (rejects) return Promise.reject(error);
-        throw error;
-      }
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    };
+    const guard = (call: (...a: unknown[]) => unknown, returnsPromise: boolean) =>
+      function guarded(this: unknown, ...args: unknown[]) {
+        try {
+          check(args);
+        } catch (error) {
+          if (returnsPromise) return Promise.reject(error);
+          throw error;
+        }
+        return call.apply(this, args);
+      };
+    const guarded = guard(original as (...a: unknown[]) => unknown, rejects);
+    // execFile and exec carry their own promisified form ({ stdout, stderr }), which util.promisify returns:
+    // the guarded function carries it too, guarded, or promisify(execFile) would resolve to stdout alone.
+    const custom = (original as { [promisify.custom]?: (...a: unknown[]) => unknown })[promisify.custom];
+    if (custom) Object.defineProperty(guarded, promisify.custom, { value: guard(custom, true) });
+    target[name] = guarded;
   };
   const fsModule = fs as unknown as Record<string, unknown>;
   const promises = fs.promises as unknown as Record<string, unknown>;

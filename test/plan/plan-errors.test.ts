@@ -142,14 +142,17 @@ describe('the plan CLI', () => {
   }, 120_000);
 
   test('an unknown environment is refused with the allowed names', async () => {
-    const result = await runPlanCli(['--env', 'qa'], { ...EXAMPLE, CDKTF_OUTDIR: join(workdir, 'cli-qa-synth') });
+    const result = await runPlanCli(['--env', 'qa', '--out', join(workdir, 'cli-qa-out')], {
+      ...EXAMPLE,
+      CDKTF_OUTDIR: join(workdir, 'cli-qa-synth'),
+    });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('--env "qa": unknown environment; must be one of "dev", "staging", "prod"');
     expect(existsSync(join(workdir, 'cli-qa-synth'))).toBe(false);
   }, 60_000);
 
   test('an unknown flag prints the usage', async () => {
-    const result = await runPlanCli(['--environment', 'dev'], EXAMPLE);
+    const result = await runPlanCli(['--environment', 'dev', '--out', join(workdir, 'cli-flag-out')], EXAMPLE);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('unknown option --environment (did you mean --env?)');
     expect(result.stderr).toContain('usage: npm run plan');
