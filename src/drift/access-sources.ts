@@ -30,11 +30,16 @@ export class AccessSources {
     private readonly env: PlannedEnvironment,
     catalog: ActionCatalog,
     cache?: DecisionCache,
+    /** Other keys principals are reported under (live key -> that key): Identity Center's roles. @default - none */
+    aliases: ReadonlyMap<string, string> = new Map(),
   ) {
     this.decisions = new Decisions(analysis, emptyDecisionStatistics(), true, cache);
     this.targets = new Map(matrixTargets(env, catalog).map((t) => [`${t.key}\u0000${reported(t.action)}`, t]));
     this.principals = new Map(
-      [...env.users, ...env.roles].map((p) => [p.arn.split(':').pop() ?? p.arn, { arn: p.arn, policies: p.policies }]),
+      [...env.users, ...env.roles, ...env.identityCenterRoles].map((p) => [
+        aliases.get(p.arn.split(':').pop() ?? p.arn) ?? p.arn.split(':').pop() ?? p.arn,
+        { arn: p.arn, policies: p.policies },
+      ]),
     );
   }
 

@@ -169,6 +169,7 @@ function codePipelineCellList(
 async function unmanagedPrincipals(
   planned: PlannedEnvironment,
   live: LiveEnvironment,
+  aliases: ReadonlyMap<string, string>,
   liveAccess: EnvironmentAccess,
   probeAccess: (probes: readonly ReturnType<typeof groupProbe>[]) => Promise<Record<string, PrincipalAccess>>,
   sources: AccessSources,
@@ -192,9 +193,12 @@ async function unmanagedPrincipals(
     if (actions.length > 0)
       found.push({ principal, actions, resources, sources: await sourcesOf(entry, policies), via });
   };
-  const plannedKeys = new Set([...planned.users, ...planned.roles].map((p) => p.arn.split(':').pop()));
+  const plannedKeys = new Set(
+    [...planned.users, ...planned.roles, ...planned.identityCenterRoles].map((p) => p.arn.split(':').pop()),
+  );
   for (const principal of [...live.users, ...live.roles]) {
-    const key = principal.arn.split(':').pop() ?? principal.arn;
+    const liveKey = principal.arn.split(':').pop() ?? principal.arn;
+    const key = aliases.get(liveKey) ?? liveKey;
     const entry = liveAccess.principals[key];
     if (!plannedKeys.has(key) && entry) await add(key, entry, principal.policies, [...entry.via]);
   }
@@ -236,6 +240,44 @@ function declaredServiceRoles(planned: PlannedEnvironment, live: LiveEnvironment
 const withoutKeys = <T>(record: Readonly<Record<string, T>>, keys: ReadonlySet<string>): Record<string, T> =>
   Object.fromEntries(Object.entries(record).filter(([key]) => !keys.has(key)));
 
+/** An IAM role IAM Identity Center provisioned: `AWSReservedSSO_<permission set>_<16 hex digits>` under its path. */
+const PROVISIONED = /^role\/aws-reserved\/sso\.amazonaws\.com\/(?:[a-z0-9-]+\/)?AWSReservedSSO_(.+)_[0-9a-f]{16}$/;
+
+/**
+ * The live roles Identity Center provisioned for the permission sets the plan assigns here, keyed as the plan names
+ * them: the suffix AWS gave each is unknown to the plan, which says so in its name (iam/arns.ts). Live key -> planned.
+ */
+function identityCenterAliases(planned: PlannedEnvironment, live: LiveEnvironment): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const role of live.roles) {
+    const key = role.arn.split(':').pop() ?? role.arn;
+    const set = PROVISIONED.exec(key)?.[1];
+    const ours = planned.identityCenterRoles.find((r) => r.permissionSet === set);
+    if (ours) aliases.set(key, ours.arn.split(':').pop() ?? ours.arn);
+  }
+  return aliases;
+}
+
+/**
+ * The live access with Identity Center's roles under their planned keys, and without who may take them on either
+ * side: that is Identity Center's assignments, which no IAM dump holds.
+ */
+function comparableAccess(
+  access: EnvironmentAccess,
+  aliases: ReadonlyMap<string, string>,
+  planned: PlannedEnvironment,
+): EnvironmentAccess {
+  const provisioned = new Set([
+    ...planned.identityCenterRoles.map((r) => r.name),
+    ...[...aliases.keys()].map((key) => key.split('/').pop() ?? key),
+  ]);
+  return {
+    ...access,
+    principals: Object.fromEntries(Object.entries(access.principals).map(([k, v]) => [aliases.get(k) ?? k, v])),
+    assumeRole: Object.fromEntries(Object.entries(access.assumeRole).filter(([role]) => !provisioned.has(role))),
+  };
+}
+
 export async function findDrift(input: DriftInput): Promise<DriftResult> {
   const { catalog, cache, live } = input;
   const planned = input.planned.environment(input.environment);
@@ -243,13 +285,23 @@ export async function findDrift(input: DriftInput): Promise<DriftResult> {
   const liveAnalysis = new AccessAnalysis(
     input.planned.environments.map((e) => (e.name === input.environment ? live : e)),
   );
-  const plannedAccess = await environmentAccess(input.planned, planned, catalog, { cache });
-  const liveAccess = await environmentAccess(liveAnalysis, live, catalog, { cache });
+  // Identity Center's roles: the same principals on both sides, under the plan's names.
+  const aliases = identityCenterAliases(planned, live);
+  const plannedAccess = comparableAccess(
+    await environmentAccess(input.planned, planned, catalog, { cache }),
+    aliases,
+    planned,
+  );
+  const liveAccess = comparableAccess(
+    await environmentAccess(liveAnalysis, live, catalog, { cache }),
+    aliases,
+    planned,
+  );
   // A pipeline's declared service role is CodePipeline's, not a person's: what it may do is not the project's to
   // give (who may assume it still counts: a trust edge is a row of its own).
   const serviceRoles = declaredServiceRoles(planned, live);
   const rows = accessChanges(plannedAccess, liveAccess).filter((r) => !serviceRoles.has(r.principal));
-  const liveSources = new AccessSources(liveAnalysis, live, catalog, cache);
+  const liveSources = new AccessSources(liveAnalysis, live, catalog, cache, aliases);
   const plannedSources = new AccessSources(input.planned, planned, catalog, cache);
   return {
     environment: planned.name,
@@ -268,12 +320,18 @@ export async function findDrift(input: DriftInput): Promise<DriftResult> {
     unmanaged: await unmanagedPrincipals(
       planned,
       live,
+      aliases,
       { ...liveAccess, principals: withoutKeys(liveAccess.principals, serviceRoles) },
       (probes) => principalsAccess(liveAnalysis, live, probes, catalog, { cache }),
       liveSources,
     ),
     attributes: attributeDrift(planned, live),
     notCompared: [
+      ...(planned.identityCenterRoles.length > 0
+        ? [
+            "who may take the roles Identity Center provisions: its assignments are Identity Center's, not in the IAM dump (their own access is compared)",
+          ]
+        : []),
       ...[...serviceRoles].map(
         (role) => `${role}: a pipeline's declared service role (serviceRoleArn); its own access is CodePipeline's`,
       ),

@@ -172,3 +172,38 @@ test('the acid test: the hand-made account, against the plan of the config npm r
     'aws_iam_user_group_membership.jin groups: not in codepipeline-access-self-service',
   ]);
 });
+
+const UNMANAGED_IC_ROLE =
+  'role/aws-reserved/sso.amazonaws.com/us-east-2/AWSReservedSSO_PipelineAdmins_c0ffee00d15ea5e1';
+
+describe('an account whose people come through Identity Center (the example delivered through it)', () => {
+  let result: DriftResult;
+  beforeAll(async () => {
+    result = await drift('identity-center', ['identity', 'dev', 'prod'], 'identity-center');
+  });
+
+  test("the roles Identity Center provisioned for the permission sets assigned here are the project's: compared, not flagged", () => {
+    expect([result.missingLive, result.attributes]).toEqual([[], []]);
+    // What is live only is the access of the one role the next test finds unmanaged, nothing of the managed ones.
+    expect([...new Set(result.liveOnly.map((r) => r.principal))]).toEqual([UNMANAGED_IC_ROLE]);
+    const provisioned = Object.keys(result.live.principals).filter((k) => k.includes('AWSReservedSSO_'));
+    expect(provisioned).toContain(
+      'role/aws-reserved/sso.amazonaws.com/us-east-2/AWSReservedSSO_helprr-backend-developer_(suffix-set-at-provisioning)',
+    );
+    expect(result.notCompared).toContain(
+      "who may take the roles Identity Center provisions: its assignments are Identity Center's, not in the IAM dump (their own access is compared)",
+    );
+  });
+
+  test('a role Identity Center provisioned for a permission set the config does not assign here is not managed', () => {
+    expect(result.unmanaged.map((u) => [u.principal, u.sources])).toEqual([
+      [
+        UNMANAGED_IC_ROLE,
+        [
+          'AWS managed policy AWSCodePipeline_FullAccess attached to role/AWSReservedSSO_PipelineAdmins_c0ffee00d15ea5e1',
+        ],
+      ],
+    ]);
+    expect(hasDrift(result)).toBe(true);
+  });
+});
