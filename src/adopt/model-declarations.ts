@@ -29,6 +29,9 @@ export function modelDeclarations(env: EnvironmentModel): Declarations {
     pipelines: pipelineInventory(env),
     actionTypes: declaredActionTypes(env),
     guardrails: guardrailsOf(env),
+    roles: env.roles.flatMap((r) =>
+      r.teamRole ? [{ name: r.name, teamRole: { team: r.teamRole.team, group: r.teamRole.group } }] : [],
+    ),
     bucketPolicies: env.bucketPolicies.map((b) => ({
       bucket: b.bucket,
       address: `aws_s3_bucket_policy.${resourceName(b.bucket)}`,

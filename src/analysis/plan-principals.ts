@@ -233,6 +233,12 @@ export function asList(value: string | string[] | undefined): string[] {
 const TEAM_ROLE_TAG = 'codepipeline-access:team-role';
 const TEAM_GROUP_TAG = 'codepipeline-access:team-group';
 
+/** The team a role's tags say it delivers, if any: planned and live roles are read by the same tags. */
+export function teamRoleOfTags(tags: Readonly<Record<string, string>>): PlannedRole['teamRole'] {
+  const team = tags[TEAM_ROLE_TAG];
+  return team !== undefined ? { team, group: tags[TEAM_GROUP_TAG] ?? team } : undefined;
+}
+
 /** Tag on a permission set (src/constructs/identity-center-access.ts): its team's profile kinds. */
 const PROFILE_KINDS_TAG = 'codepipeline-access:profile-kinds';
 
@@ -444,9 +450,9 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
     const after = rc.change.after ?? {};
     const roleName = String(after.name);
     const tags = tagsOf(after);
-    const team = tags[TEAM_ROLE_TAG];
+    const teamRole = teamRoleOfTags(tags);
     return {
-      ...(team !== undefined ? { teamRole: { team, group: tags[TEAM_GROUP_TAG] ?? team } } : {}),
+      ...(teamRole ? { teamRole } : {}),
       name: roleName,
       arn: iamArn('role', roleName),
       address: rc.address,

@@ -17,6 +17,7 @@ import {
   type PlannedRole,
   type PlannedUser,
   type PolicyJson,
+  teamRoleOfTags,
 } from '../analysis/plan-principals';
 import { byText } from '../analysis/environment-access';
 import { PlanView } from '../plan/plan-json';
@@ -27,7 +28,14 @@ import type { AttachedPolicyRef, DumpPolicy, InlinePolicy } from './dump-pages';
 export type Declarations = Pick<
   PlannedEnvironment,
   'name' | 'accountId' | 'region' | 'partition' | 'pipelines' | 'actionTypes' | 'guardrails' | 'bucketPolicies'
->;
+> & {
+  /**
+   * The project's team roles (`delivery: iam-role`), by name: a live role of that name is read as the team's even
+   * if its tags were lost, so its members' access through it is compared, not reported missing.
+   * @default - none: only the live roles' own tags say which are team roles
+   */
+  readonly roles?: readonly Pick<PlannedRole, 'name' | 'teamRole'>[];
+};
 
 /** Where a live policy comes from. */
 export interface LivePolicySource {
@@ -166,11 +174,16 @@ export function readLiveEnvironment(dump: AccountDump, declared: Declarations): 
         loginProfile,
       };
     });
+  const declaredTeamRoles = new Map(
+    (declared.roles ?? []).flatMap((r) => (r.teamRole ? [[r.name, r.teamRole] as const] : [])),
+  );
   const roles: LiveRole[] = [...dump.roles]
     .sort((a, b) => byText(a.name, b.name))
     .map((r) => {
       const holder = `role/${r.name}`;
+      const teamRole = declaredTeamRoles.get(r.name) ?? teamRoleOfTags(r.tags);
       return {
+        ...(teamRole ? { teamRole } : {}),
         name: r.name,
         arn: r.arn,
         address: holder,

@@ -114,22 +114,25 @@ test('an account the config manages already: no entry to add, every existing res
       'helprr-backend-developer-group',
       'release-approvers',
       'release-managers',
+      'release-operators',
     ],
     policies: [
       'codepipeline-access-self-service-change-own-password',
       'helprr-backend-developer-policy',
       'release-approvers-approver',
       'release-managers-admin',
+      'release-operators-assume-roles',
     ],
     groupPolicyAttachments: [
       'codepipeline-access-self-service/codepipeline-access-self-service-change-own-password',
       'helprr-backend-developer-group/helprr-backend-developer-policy',
       'release-approvers/release-approvers-approver',
       'release-managers/release-managers-admin',
+      'release-operators/release-operators-assume-roles',
     ],
-    users: ['jin', 'mina', 'sam'],
-    loginProfiles: ['jin', 'mina', 'sam'],
-    groupMemberships: ['jin', 'mina', 'sam'],
+    users: ['jin', 'kai', 'mina', 'sam'],
+    loginProfiles: ['jin', 'kai', 'mina', 'sam'],
+    groupMemberships: ['jin', 'kai', 'mina', 'sam'],
     passwordPolicy: true,
   });
   expect(proposal.residual).toEqual([]);

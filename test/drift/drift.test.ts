@@ -4,6 +4,8 @@
  * the acid test of adopt, the operator guide's hand-made account against the plan of the config adopt made of it,
  * shows no access difference.
  */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessAnalysis } from '../../src/analysis/access-analysis';
 import { driftReportName, findingLines, renderDriftReport } from '../../src/drift/drift-report';
@@ -42,6 +44,31 @@ test('the example account as a deploy leaves it: no drift of any kind, every par
   ]);
   expect(hasDrift(result)).toBe(false);
   expect(findingLines(result)).toEqual([]);
+});
+
+test("a team role whose tags were lost live is still the team's: its member's access through it is compared, not missing", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'untagged-'));
+  try {
+    cpSync(join(FIXTURES_DIR, 'live', 'matches-plan'), dir, { recursive: true });
+    const file = join(dir, 'authorization-details.json');
+    const details = JSON.parse(readFileSync(file, 'utf8')) as {
+      RoleDetailList: { RoleName: string; Tags: unknown[] }[];
+    };
+    for (const role of details.RoleDetailList) if (role.RoleName === 'release-operators') role.Tags = [];
+    writeFileSync(file, JSON.stringify(details));
+    const planned = AccessAnalysis.fromPlans(
+      ['dev', 'staging', 'prod'].map((name) => ({ name, plan: readPlan('example', name) })),
+    );
+    const live = readLiveEnvironment(readAccountDump(dir, PROD), planned.environment('prod'));
+    expect(live.roles.find((r) => r.name === 'release-operators')?.teamRole).toEqual({
+      team: 'release-operators',
+      group: 'release-operators',
+    });
+    const result = await findDrift({ planned, environment: 'prod', live, catalog: await loadActionCatalog() });
+    expect([result.liveOnly, result.missingLive]).toEqual([[], []]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('the example account a year later (fixture live/drifted)', () => {

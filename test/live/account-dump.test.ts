@@ -70,10 +70,11 @@ describe('the drifted dump: two pages in one file, a bucket policy, the password
       'password policy': 1,
       'credential report': 1,
     });
-    expect(dump.users.map((u) => u.name).sort()).toEqual(['jin', 'kim', 'mina', 'sam']);
+    expect(dump.users.map((u) => u.name).sort()).toEqual(['jin', 'kai', 'kim', 'mina', 'sam']);
     expect(dump.roles.map((r) => r.name).sort()).toEqual([
       'CrossAccountPipelineViewers',
       'codepipeline-MyFirstPipeline-service-role',
+      'release-operators',
     ]);
     expect(dump.policies.get('arn:aws:iam::aws:policy/AWSCodePipeline_FullAccess')?.description).toBe(
       'Provides full access to AWS CodePipeline via the AWS Management Console.',
@@ -82,6 +83,7 @@ describe('the drifted dump: two pages in one file, a bucket policy, the password
     expect(dump.consolePasswords).toEqual(
       new Map([
         ['jin', true],
+        ['kai', true],
         ['mina', true],
         ['sam', true],
         ['kim', true],
