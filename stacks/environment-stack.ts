@@ -102,7 +102,9 @@ export class EnvironmentStack extends TerraformStack {
         imports: env.imports,
       }),
     }));
-    const roles = env.roles.map((role) => new CrossAccountRole(this, role.name, { role, permissionsBoundary }));
+    const roles = env.roles.map(
+      (role) => new CrossAccountRole(this, role.name, { role, permissionsBoundary, imports: env.imports }),
+    );
     for (const bucketPolicy of env.bucketPolicies) {
       new ArtifactBucketPolicy(this, `bucket-${bucketPolicy.bucket}`, { bucketPolicy });
     }

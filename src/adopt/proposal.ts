@@ -94,6 +94,8 @@ const noImports = (): ImportLists => ({
   groups: [],
   policies: [],
   groupPolicyAttachments: [],
+  roles: [],
+  rolePolicyAttachments: [],
   users: [],
   loginProfiles: [],
   groupMemberships: [],
@@ -129,6 +131,18 @@ function importsOf(env: EnvironmentModel, live: LiveEnvironment, notes: string[]
       if (existing) add('policies', policy.name, already.policies);
       if (found?.policies.some((p) => p.source.arn === policyArn(policy.name)))
         add('groupPolicyAttachments', `${group.name}/${policy.name}`, already.groupPolicyAttachments);
+    }
+  }
+  const roles = new Map(live.roles.map((r) => [r.name, r]));
+  for (const role of env.roles) {
+    const found = roles.get(role.name);
+    if (found?.path === '/') add('roles', role.name, already.roles);
+    else if (found)
+      notes.push(`role ${role.name} exists at path ${found.path}; the stack creates it at /: not taken over`);
+    for (const policy of role.policies) {
+      if (live.dump.policies.has(policyArn(policy.name))) add('policies', policy.name, already.policies);
+      if (found?.policies.some((p) => p.source.arn === policyArn(policy.name)))
+        add('rolePolicyAttachments', `${role.name}/${policy.name}`, already.rolePolicyAttachments);
     }
   }
   for (const user of env.users) {
@@ -252,7 +266,7 @@ export async function proposeAdoption(
       hasCodePipeline((await matcher.accessOf(role.policies)).allowed)
     )
       notes.push(
-        `role ${role.name} can do things in CodePipeline; roles are not adopted: declare it under the environment's crossAccountRoles`,
+        `role ${role.name} can do things in CodePipeline and the config does not declare it; roles are not proposed: declare it under the environment's crossAccountRoles (or as a team's role), and adopt then imports it`,
       );
 
   // The entries merged, then the imports of everything the merged config creates that exists live.

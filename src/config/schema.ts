@@ -265,6 +265,10 @@ const guardrails = z.strictObject({
 const groupPolicyPair = z.string().regex(/^[\w+=,.@-]{1,128}\/[\w+=,.@-]{1,128}$/, {
   message: 'must be <group name>/<policy name>, the group and a policy the stack attaches to it',
 });
+/** `<role>/<policy>`: a role and a policy attached to it, by name. */
+const rolePolicyPair = z.string().regex(/^[\w+=,.@-]{1,64}\/[\w+=,.@-]{1,128}$/, {
+  message: 'must be <role name>/<policy name>, the role and a policy the stack attaches to it',
+});
 
 /**
  * Existing IAM resources of the account that the stack takes over at its first deploy instead of creating them
@@ -275,6 +279,9 @@ const imports = z.strictObject({
   groups: z.array(iamName('group', 128)).default([]),
   policies: z.array(iamName('policy', 128)).default([]),
   groupPolicyAttachments: z.array(groupPolicyPair).default([]),
+  /** Roles: the cross-account roles and the team roles (`delivery: iam-role`) the environment creates. */
+  roles: z.array(iamName('role', 64)).default([]),
+  rolePolicyAttachments: z.array(rolePolicyPair).default([]),
   users: z.array(iamName('user', 64)).default([]),
   /** Users whose console login profile exists (the password stays the user's). */
   loginProfiles: z.array(iamName('user', 64)).default([]),

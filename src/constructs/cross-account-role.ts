@@ -1,7 +1,7 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
-import type { RoleModel } from '../model/types';
+import type { ImportsModel, RoleModel } from '../model/types';
 import { createManagedPolicy } from './managed-policy';
 import { resourceName } from './terraform-names';
 
@@ -9,6 +9,11 @@ export interface CrossAccountRoleProps {
   readonly role: RoleModel;
   /** IAM policy ARN set as the role's permissions boundary. @default - none */
   readonly permissionsBoundary?: string;
+  /**
+   * Existing resources the first deploy takes over (the environment's `imports`): the role, its policies and their
+   * attachments, each where listed. @default - all are created
+   */
+  readonly imports?: ImportsModel;
 }
 
 /** Tags that make a team's own role known to the analysis, which reads only the plan: its team and group. */
@@ -26,7 +31,7 @@ export class CrossAccountRole extends Construct {
 
   constructor(scope: Construct, id: string, props: CrossAccountRoleProps) {
     super(scope, id);
-    const { role } = props;
+    const { role, imports } = props;
     this.role = new IamRole(this, 'role', {
       name: role.name,
       description: role.description,
@@ -38,13 +43,17 @@ export class CrossAccountRole extends Construct {
         : undefined,
     });
     this.role.overrideLogicalId(resourceName(role.name));
+    const roleImport = imports?.roles[role.name];
+    if (roleImport !== undefined) this.role.importFrom(roleImport);
     for (const policy of role.policies) {
-      const resource = createManagedPolicy(this, policy);
+      const resource = createManagedPolicy(this, policy, imports?.policies[policy.name]);
       const attachment = new IamRolePolicyAttachment(this, `attach-${policy.name}`, {
         role: this.role.name,
         policyArn: resource.arn,
       });
       attachment.overrideLogicalId(resourceName(role.name, policy.name));
+      const attachmentImport = imports?.rolePolicyAttachments[`${role.name}/${policy.name}`];
+      if (attachmentImport !== undefined) attachment.importFrom(attachmentImport);
     }
   }
 }

@@ -6,6 +6,8 @@
  *   aws_iam_group                     the group name
  *   aws_iam_policy                    the policy ARN (the stack's policies are at path `/`)
  *   aws_iam_group_policy_attachment   <group name>/<policy ARN>
+ *   aws_iam_role                      the role name
+ *   aws_iam_role_policy_attachment    <role name>/<policy ARN>
  *   aws_iam_user                      the user name
  *   aws_iam_user_login_profile        the user name
  *   aws_iam_user_group_membership     <user name>/<group>/<group>... (the groups the resource manages)
@@ -17,7 +19,7 @@ import { arns } from '../iam/arns';
 import { didYouMean } from '../config/did-you-mean';
 import { oneOf, problem, type ConfigPath, type ConfigProblem } from '../config/problems';
 import type { EnvironmentConfig, ImportsConfig } from '../config/schema';
-import type { GroupModel, ImportsModel, UserModel } from './types';
+import type { GroupModel, ImportsModel, RoleModel, UserModel } from './types';
 
 /** The id `aws_iam_account_password_policy` is imported by: there is one per account. */
 export const PASSWORD_POLICY_IMPORT_ID = 'iam-account-password-policy';
@@ -26,6 +28,8 @@ export const NO_IMPORTS: ImportsModel = {
   groups: {},
   policies: {},
   groupPolicyAttachments: {},
+  roles: {},
+  rolePolicyAttachments: {},
   users: {},
   loginProfiles: {},
   groupMemberships: {},
@@ -65,18 +69,27 @@ function resolveList(
   return ids;
 }
 
-/** The environment's `imports`, resolved against the groups and users its stack creates; problems are added. */
+/** What an environment's stack creates that `imports` may name. */
+export interface Creates {
+  readonly groups: readonly GroupModel[];
+  readonly users: readonly UserModel[];
+  readonly roles: readonly RoleModel[];
+}
+
+/** The environment's `imports`, resolved against the groups, users and roles its stack creates; problems are added. */
 export function resolveImports(
   env: EnvironmentConfig,
   envIndex: number,
-  groups: readonly GroupModel[],
-  users: readonly UserModel[],
+  { groups, users, roles }: Creates,
   problems: ConfigProblem[],
 ): ImportsModel {
   const config: ImportsConfig | undefined = env.imports;
   if (!config) return NO_IMPORTS;
   const at = (list: keyof ImportsConfig): ConfigPath => ['environments', envIndex, 'imports', list];
-  const policies = groups.flatMap((g) => g.policies.map((p) => ({ group: g.name, policy: p.name })));
+  const groupPolicies = groups.flatMap((g) => g.policies.map((p) => ({ holder: g.name, policy: p.name })));
+  const rolePolicies = roles.flatMap((r) => r.policies.map((p) => ({ holder: r.name, policy: p.name })));
+  const attachments = (list: typeof groupPolicies) =>
+    list.map(({ holder, policy }) => [`${holder}/${policy}`, `${holder}/${arns.iamPolicy(env, policy)}`] as const);
   const list = (
     name: Exclude<keyof ImportsConfig, 'passwordPolicy'>,
     candidates: readonly (readonly [string, string])[],
@@ -92,15 +105,27 @@ export function resolveImports(
     ),
     policies: list(
       'policies',
-      policies.map(({ policy }) => [policy, arns.iamPolicy(env, policy)]),
+      [...groupPolicies, ...rolePolicies].map(({ policy }) => [policy, arns.iamPolicy(env, policy)]),
       'policy',
       'policies it creates',
     ),
     groupPolicyAttachments: list(
       'groupPolicyAttachments',
-      policies.map(({ group, policy }) => [`${group}/${policy}`, `${group}/${arns.iamPolicy(env, policy)}`]),
+      attachments(groupPolicies),
       'attachment',
       'group/policy attachments it creates',
+    ),
+    roles: list(
+      'roles',
+      roles.map((r) => [r.name, r.name]),
+      'role',
+      'roles it creates (crossAccountRoles, team roles)',
+    ),
+    rolePolicyAttachments: list(
+      'rolePolicyAttachments',
+      attachments(rolePolicies),
+      'attachment',
+      'role/policy attachments it creates',
     ),
     users: list(
       'users',

@@ -586,7 +586,7 @@ export function resolveAccessModel(
       actionTypes: env.actionTypes,
       guardrails: guardrails.get(env.name) ?? NO_GUARDRAILS,
       ...(identityCenter?.environment === env.name ? { identityCenter } : {}),
-      imports: resolveImports(env, e, groups, users, problems),
+      imports: resolveImports(env, e, { groups, users, roles }, problems),
       ...(auditTrail ? { auditTrail } : {}),
       origin: ['environments', e],
     };

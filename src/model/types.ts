@@ -181,6 +181,8 @@ export interface ImportsModel {
   readonly groups: Readonly<Record<string, string>>;
   readonly policies: Readonly<Record<string, string>>;
   readonly groupPolicyAttachments: Readonly<Record<string, string>>;
+  readonly roles: Readonly<Record<string, string>>;
+  readonly rolePolicyAttachments: Readonly<Record<string, string>>;
   readonly users: Readonly<Record<string, string>>;
   readonly loginProfiles: Readonly<Record<string, string>>;
   readonly groupMemberships: Readonly<Record<string, string>>;

@@ -104,7 +104,7 @@ describe("the operator guide's setup made by hand (policy, group, jin with a con
   });
 });
 
-test('an account the config manages already: no entry to add, every existing resource imported', async () => {
+test('an account the config manages already: no entry to add, every existing resource imported, its roles too', async () => {
   // GIVEN the seed config and its prod account as a deploy left it, but not yet in this project's state
   const proposal = await adopt(EXAMPLE_CONFIG_FILE, 'matches-plan');
   expect([proposal.profiles, proposal.teams, proposal.people]).toEqual([[], [], []]);
@@ -122,7 +122,9 @@ test('an account the config manages already: no entry to add, every existing res
       'release-approvers-approver',
       'release-managers-admin',
       'release-operators-assume-roles',
-    ],
+      'CrossAccountPipelineViewers-policy',
+      'release-operators-operator',
+    ].sort(),
     groupPolicyAttachments: [
       'codepipeline-access-self-service/codepipeline-access-self-service-change-own-password',
       'helprr-backend-developer-group/helprr-backend-developer-policy',
@@ -133,9 +135,30 @@ test('an account the config manages already: no entry to add, every existing res
     users: ['jin', 'kai', 'mina', 'sam'],
     loginProfiles: ['jin', 'kai', 'mina', 'sam'],
     groupMemberships: ['jin', 'kai', 'mina', 'sam'],
+    // the cross-account role and the team role the config declares: a deploy would otherwise fail EntityAlreadyExists
+    roles: ['CrossAccountPipelineViewers', 'release-operators'],
+    rolePolicyAttachments: [
+      'CrossAccountPipelineViewers/CrossAccountPipelineViewers-policy',
+      'release-operators/release-operators-operator',
+    ],
     passwordPolicy: true,
   });
   expect(proposal.residual).toEqual([]);
+  // AND the merged config's stack imports the roles by name and their attachments by <role>/<policy ARN>
+  const { prod } = await synthConfigText(proposal.mergedConfig, EXAMPLE_CONFIG_FILE);
+  const imported = (prod.import as { id: string; to: string }[]).filter((i) => /aws_iam_role/.test(i.to));
+  expect(imported).toEqual([
+    { id: 'CrossAccountPipelineViewers', to: 'aws_iam_role.CrossAccountPipelineViewers' },
+    {
+      id: 'CrossAccountPipelineViewers/arn:aws:iam::111222333444:policy/CrossAccountPipelineViewers-policy',
+      to: 'aws_iam_role_policy_attachment.CrossAccountPipelineViewers__CrossAccountPipelineViewers-policy',
+    },
+    { id: 'release-operators', to: 'aws_iam_role.release-operators' },
+    {
+      id: 'release-operators/arn:aws:iam::111222333444:policy/release-operators-operator',
+      to: 'aws_iam_role_policy_attachment.release-operators__release-operators-operator',
+    },
+  ]);
 });
 
 describe('the drifted account, into the new project', () => {
@@ -180,7 +203,7 @@ describe('the drifted account, into the new project', () => {
     expect(proposal.notes).toEqual(
       expect.arrayContaining([
         'AWS managed policy AWSCodePipeline_FullAccess attached to user mina: the project attaches nothing to users; left as it is',
-        "role CrossAccountPipelineViewers can do things in CodePipeline; roles are not adopted: declare it under the environment's crossAccountRoles",
+        "role CrossAccountPipelineViewers can do things in CodePipeline and the config does not declare it; roles are not proposed: declare it under the environment's crossAccountRoles (or as a team's role), and adopt then imports it",
       ]),
     );
   });
