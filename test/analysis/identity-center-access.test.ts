@@ -9,6 +9,7 @@ import { identityCenterNames } from '../../src/iam/arns';
 import { analyzeFocused } from '../helpers/focused';
 import { IDENTITY_CENTER_EXAMPLE_FILE } from '../helpers/fixture-files';
 import '../helpers/access-matchers';
+import { seed002OperatorTests } from '../helpers/seed-operator';
 
 const PROD = { accountId: '111222333444', region: 'us-east-2' };
 const DEV = { accountId: '111111111111', region: 'us-east-2' };
@@ -41,31 +42,7 @@ test('the role Identity Center provisions is named as AWS names it, with the unk
 });
 
 describe("seed 002 through Identity Center: jin's operator role", () => {
-  test.each([
-    'codepipeline:GetPipeline',
-    'codepipeline:GetPipelineState',
-    'codepipeline:GetPipelineExecution',
-    'codepipeline:ListPipelineExecutions',
-    'codepipeline:ListActionExecutions',
-    'codepipeline:StartPipelineExecution',
-    'codepipeline:StopPipelineExecution',
-  ])('may %s on MyFirstPipeline', async (action) => {
-    await expect(access).toAllow(JIN, action, PIPELINE);
-  });
-
-  test('may retry a failed stage and list pipelines', async () => {
-    await expect(access).toAllow(JIN, 'codepipeline:RetryStageExecution', `${PIPELINE}/MyApprovalStage`);
-    await expect(access).toAllow(JIN, 'codepipeline:ListPipelines', '*');
-  });
-
-  test.each([
-    ['codepipeline:CreatePipeline', cp('SomeNewPipeline')],
-    ['codepipeline:UpdatePipeline', PIPELINE],
-    ['codepipeline:DeletePipeline', PIPELINE],
-    ['codepipeline:PutApprovalResult', `${PIPELINE}/MyApprovalStage/MyApprovalAction`],
-  ])('may not %s (%s)', async (action, resource) => {
-    await expect(access).toDeny(JIN, action, resource);
-  });
+  seed002OperatorTests(() => access, JIN, PIPELINE);
 
   test('only jin may take it in prod, by signing in to the access portal', () => {
     expect(environment('prod')?.assumeRole[identityCenterNames.roleName('helprr-backend-developer')]).toEqual({

@@ -2,6 +2,7 @@
 import type { AccessAnalysis } from '../../src/analysis/access-analysis';
 import { analyzeExample } from '../helpers/plan-mutations';
 import '../helpers/access-matchers';
+import { seed002OperatorTests } from '../helpers/seed-operator';
 
 const PROD = '111222333444';
 const cp = (resource: string) => `arn:aws:codepipeline:us-east-2:${PROD}:${resource}`;
@@ -18,31 +19,7 @@ beforeAll(async () => {
 });
 
 describe('seed 002: jin, a backend developer (operator)', () => {
-  test.each([
-    'codepipeline:GetPipeline',
-    'codepipeline:GetPipelineState',
-    'codepipeline:GetPipelineExecution',
-    'codepipeline:ListPipelineExecutions',
-    'codepipeline:ListActionExecutions',
-    'codepipeline:StartPipelineExecution',
-    'codepipeline:StopPipelineExecution',
-  ])('may %s on MyFirstPipeline', async (action) => {
-    await expect(access).toAllow(JIN, action, PIPELINE);
-  });
-
-  test('may retry a failed stage and list pipelines', async () => {
-    await expect(access).toAllow(JIN, 'codepipeline:RetryStageExecution', `${PIPELINE}/MyApprovalStage`);
-    await expect(access).toAllow(JIN, 'codepipeline:ListPipelines', '*');
-  });
-
-  test.each([
-    ['codepipeline:CreatePipeline', cp('SomeNewPipeline')],
-    ['codepipeline:UpdatePipeline', PIPELINE],
-    ['codepipeline:DeletePipeline', PIPELINE],
-    ['codepipeline:UpdatePipeline', cp('AnyOtherPipeline')],
-  ])('may not %s (%s)', async (action, resource) => {
-    await expect(access).toDeny(JIN, action, resource);
-  });
+  seed002OperatorTests(() => access, JIN, PIPELINE);
 
   test('can change his own password at first sign-in, and nobody else’s', async () => {
     await expect(access).toAllow(JIN, 'iam:ChangePassword', `arn:aws:iam::${PROD}:user/jin`);

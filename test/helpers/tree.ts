@@ -21,3 +21,14 @@ export function snapshotTree(root: string): Record<string, string> {
   if (existsSync(root)) walk(root, '');
   return tree;
 }
+
+/** Every file below `dir` by its relative path, with its text: where a test reads the files, not only compares. */
+export function readTree(dir: string, prefix = ''): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(prefix, entry.name);
+    if (entry.isDirectory()) Object.assign(files, readTree(join(dir, entry.name), path));
+    else files[path] = readFileSync(join(dir, entry.name), 'utf8');
+  }
+  return files;
+}

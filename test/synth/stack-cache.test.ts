@@ -4,7 +4,7 @@
  * and the base side of a review, synthesized elsewhere as if deployed from the head's directory, is the head's bytes
  * where nothing changed.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAccessConfig, loadAccessConfigText, type LoadedConfig } from '../../src/model/load-model';
@@ -12,19 +12,10 @@ import { StackCache } from '../../src/synth/stack-cache';
 import { synthesizeStaged, type SynthOptions } from '../../src/synth/synthesize';
 import { WriteTransaction } from '../../src/synth/write-transaction';
 import { EXAMPLE_CONFIG_FILE } from '../helpers/fixture-files';
+import { readTree } from '../helpers/tree';
 
 const workdir = mkdtempSync(join(tmpdir(), 'stack-cache-'));
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
-
-function readTree(dir: string, prefix = ''): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(prefix, entry.name);
-    if (entry.isDirectory()) Object.assign(files, readTree(join(dir, entry.name), path));
-    else files[path] = readFileSync(join(dir, entry.name), 'utf8');
-  }
-  return files;
-}
 
 async function synth(
   loaded: LoadedConfig,

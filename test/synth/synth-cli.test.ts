@@ -4,19 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSynthCli } from '../helpers/cli';
 import { EXAMPLE_CONFIG_FILE } from '../helpers/fixture-files';
+import { readTree } from '../helpers/tree';
 
 const workdir = mkdtempSync(join(tmpdir(), 'synth-cli-'));
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
-
-function readTree(dir: string, prefix = ''): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(prefix, entry.name);
-    if (entry.isDirectory()) Object.assign(files, readTree(join(dir, entry.name), path));
-    else files[path] = readFileSync(join(dir, entry.name), 'utf8');
-  }
-  return files;
-}
 
 test('synth of the example writes one stack per environment, and a second synth is byte-identical', async () => {
   const first = join(workdir, 'first');
