@@ -153,7 +153,6 @@ export class AccessAnalysis {
     return new AccessAnalysis(plans.map((p) => readPlannedEnvironment(p.name, p.plan)));
   }
 
-  /** A request no session of its principal can make (MFA present for an Identity Center role) is a mistake. */
   /**
    * The keys the principal's sessions always carry with one value (MFA after a role that requires it), as a request
    * of theirs has them; a request no session of theirs can make (MFA present for an Identity Center role) is refused.
@@ -187,7 +186,10 @@ export class AccessAnalysis {
       this.sessions = new Map();
       for (const env of this.environments) {
         for (const role of env.identityCenterRoles) this.sessions.set(role.arn, IDENTITY_CENTER_SESSION);
-        for (const role of env.roles) if (onlyWithMfa(role.trust)) this.sessions.set(role.arn, MFA_SESSION);
+        // A live account's provisioned roles are among its IAM roles (src/live): their sessions are Identity Center's.
+        for (const role of env.roles)
+          if (identityCenterNames.provisioned(role.arn)) this.sessions.set(role.arn, IDENTITY_CENTER_SESSION);
+          else if (onlyWithMfa(role.trust)) this.sessions.set(role.arn, MFA_SESSION);
       }
     }
     return this.sessions.get(principal);

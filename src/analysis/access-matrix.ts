@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ActionCatalog, CodePipelineResourceType } from '../iam/action-catalog';
-import { identityCenterNames } from '../iam/arns';
+import { identityCenterNames, principalKey } from '../iam/arns';
 import type { AccessAnalysis, SessionContext } from './access-analysis';
 import { withTeamRoleCells } from './team-roles';
 import type { DecisionCache } from './decision-cache';
@@ -312,7 +312,7 @@ async function principalMatrix(
       })();
       bySet.set(key, cells);
     }
-    out[principal.arn.split(':').pop() ?? principal.arn] = principalAccess(principal, await cells);
+    out[principalKey(principal.arn)] = principalAccess(principal, await cells);
   }
   stats.principals += principals.length;
   stats.permissionSets += bySet.size;

@@ -6,6 +6,7 @@
  * member's access as the member has it, and a non-member's as the nothing it is.
  */
 import { covers, type AllowedWhen, type ContextCondition, type PrincipalAccess } from './environment-access';
+import { principalKey } from '../iam/arns';
 import type { PlannedEnvironment } from './plan-principals';
 
 /** Both conditions at once, or undefined when they contradict each other (a key with two values). */
@@ -87,11 +88,11 @@ export function withTeamRoleCells(
 ): Record<string, PrincipalAccess> {
   const out: Record<string, PrincipalAccess> = { ...principals };
   for (const role of env.roles.filter((r) => r.teamRole !== undefined)) {
-    const roleEntry = principals[`role/${role.name}`];
+    const roleEntry = principals[principalKey(role.arn)]; // a live role may have a path
     if (!roleEntry) continue;
     const roleCells = cellsOf(roleEntry);
     for (const [principal, when] of Object.entries(assumeRole[role.name] ?? {})) {
-      const key = principal.split(':').pop() ?? principal;
+      const key = principalKey(principal);
       const entry = out[key];
       if (!entry || !key.startsWith('user/') || when.length === 0) continue;
       const cells = cellsOf(entry);

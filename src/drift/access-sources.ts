@@ -7,8 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { ActionCatalog } from '../iam/action-catalog';
+import { principalKey } from '../iam/arns';
 import type { AccessAnalysis } from '../analysis/access-analysis';
-import { cellResource, matrixTargets, reported, type MatrixTarget } from '../analysis/access-matrix';
+import {
+  cellResource,
+  matrixTargets,
+  reported,
+  type EnvironmentAccess,
+  type MatrixTarget,
+} from '../analysis/access-matrix';
 import type { DecisionCache } from '../analysis/decision-cache';
 import { Decisions, emptyDecisionStatistics } from '../analysis/decisions';
 import { covers, type ContextCondition } from '../analysis/environment-access';
@@ -25,22 +32,52 @@ export class AccessSources {
   private readonly targets: Map<string, MatrixTarget>;
   private readonly principals: Map<string, KeyedPrincipal>;
 
+  private readonly keyOf: (arn: string) => string;
+  private readonly assumeRole: EnvironmentAccess['assumeRole'];
+
   constructor(
     analysis: AccessAnalysis,
     private readonly env: PlannedEnvironment,
     catalog: ActionCatalog,
-    cache?: DecisionCache,
-    /** Other keys principals are reported under (live key -> that key): Identity Center's roles. @default - none */
-    aliases: ReadonlyMap<string, string> = new Map(),
+    options: {
+      readonly cache?: DecisionCache;
+      /** Other keys principals are reported under (live key -> the plan's, find-drift.ts). @default - none */
+      readonly aliases?: ReadonlyMap<string, string>;
+      /** Who may assume each role, as the matrix found: a team role's members have its cells. @default - nobody */
+      readonly assumeRole?: EnvironmentAccess['assumeRole'];
+    } = {},
   ) {
-    this.decisions = new Decisions(analysis, emptyDecisionStatistics(), true, cache);
+    this.decisions = new Decisions(analysis, emptyDecisionStatistics(), true, options.cache);
     this.targets = new Map(matrixTargets(env, catalog).map((t) => [`${t.key}\u0000${reported(t.action)}`, t]));
+    const aliases = options.aliases ?? new Map<string, string>();
+    this.keyOf = (arn) => aliases.get(principalKey(arn)) ?? principalKey(arn);
+    this.assumeRole = options.assumeRole ?? {};
     this.principals = new Map(
       [...env.users, ...env.roles, ...env.identityCenterRoles].map((p) => [
-        aliases.get(p.arn.split(':').pop() ?? p.arn) ?? p.arn.split(':').pop() ?? p.arn,
+        this.keyOf(p.arn),
         { arn: p.arn, policies: p.policies },
       ]),
     );
+  }
+
+  /**
+   * For a cell `principal` has through a team role it may assume (src/analysis/team-roles.ts): each such role (its
+   * key) with its policies that each allow the cell alone. Empty for a principal that may assume none.
+   */
+  async teamRolePoliciesAllowing(
+    principal: string,
+    resource: string,
+    action: string,
+    context: ContextCondition,
+  ): Promise<{ readonly role: string; readonly policies: PlannedPolicy[] }[]> {
+    const found: { role: string; policies: PlannedPolicy[] }[] = [];
+    for (const role of this.env.roles.filter((r) => r.teamRole !== undefined)) {
+      const members = Object.keys(this.assumeRole[role.name] ?? {}).map((who) => this.keyOf(who));
+      if (!members.includes(principal)) continue;
+      const policies = await this.policiesAllowing(this.keyOf(role.arn), resource, action, context);
+      if (policies.length > 0) found.push({ role: this.keyOf(role.arn), policies });
+    }
+    return found;
   }
 
   /**

@@ -13,6 +13,7 @@
  * - managed resources whose live attributes differ (attribute-drift.ts).
  */
 import type { ActionCatalog } from '../iam/action-catalog';
+import { identityCenterNames, kindAndName, principalKey } from '../iam/arns';
 import { AccessAnalysis } from '../analysis/access-analysis';
 import { environmentAccess, principalsAccess, type EnvironmentAccess } from '../analysis/access-matrix';
 import { accessChanges, type AccessChange } from '../analysis/access-diff';
@@ -130,7 +131,15 @@ async function sourced(
       const policies = resourceOnly
         ? []
         : await sources.policiesAllowing(row.principal, row.resource, action, row.context);
-      const described = [...policies.map(describe), ...(resourcePolicy ? [resourcePolicy] : [])];
+      // A team role's member has the role's cells: named by the role's policy, through the role's trust.
+      const throughRoles =
+        resourceOnly || policies.length > 0
+          ? []
+          : (await sources.teamRolePoliciesAllowing(row.principal, row.resource, action, row.context)).flatMap(
+              ({ role, policies: rolePolicies }) =>
+                rolePolicies.map((p) => `${describe(p)}, through ${role} (${sources.resourcePolicyOf(role)})`),
+            );
+      const described = [...policies.map(describe), ...throughRoles, ...(resourcePolicy ? [resourcePolicy] : [])];
       cells.push({ action, sources: described.length > 0 ? described : ['(no single policy gives it alone)'] });
     }
     out.push({ ...row, cells });
@@ -194,10 +203,10 @@ async function unmanagedPrincipals(
       found.push({ principal, actions, resources, sources: await sourcesOf(entry, policies), via });
   };
   const plannedKeys = new Set(
-    [...planned.users, ...planned.roles, ...planned.identityCenterRoles].map((p) => p.arn.split(':').pop()),
+    [...planned.users, ...planned.roles, ...planned.identityCenterRoles].map((p) => principalKey(p.arn)),
   );
   for (const principal of [...live.users, ...live.roles]) {
-    const liveKey = principal.arn.split(':').pop() ?? principal.arn;
+    const liveKey = principalKey(principal.arn);
     const key = aliases.get(liveKey) ?? liveKey;
     const entry = liveAccess.principals[key];
     if (!plannedKeys.has(key) && entry) await add(key, entry, principal.policies, [...entry.via]);
@@ -209,7 +218,7 @@ async function unmanagedPrincipals(
   for (const [i, group] of groups.entries())
     await add(
       `group/${group.name}`,
-      access[probes[i].arn.split(':').pop() ?? ''],
+      access[principalKey(probes[i].arn)],
       group.policies,
       group.members.map((m) => `user/${m}`),
     );
@@ -232,28 +241,40 @@ function notComparedOf(live: LiveEnvironment): string[] {
 function declaredServiceRoles(planned: PlannedEnvironment, live: LiveEnvironment): Set<string> {
   const declared = new Set(planned.pipelines.flatMap((p) => p.service_roles ?? []));
   const managed = new Set(planned.roles.map((r) => r.arn));
-  return new Set(
-    live.roles.filter((r) => declared.has(r.arn) && !managed.has(r.arn)).map((r) => r.arn.split(':').pop() ?? r.arn),
-  );
+  return new Set(live.roles.filter((r) => declared.has(r.arn) && !managed.has(r.arn)).map((r) => principalKey(r.arn)));
 }
 
 const withoutKeys = <T>(record: Readonly<Record<string, T>>, keys: ReadonlySet<string>): Record<string, T> =>
   Object.fromEntries(Object.entries(record).filter(([key]) => !keys.has(key)));
 
-/** An IAM role IAM Identity Center provisioned: `AWSReservedSSO_<permission set>_<16 hex digits>` under its path. */
-const PROVISIONED = /^role\/aws-reserved\/sso\.amazonaws\.com\/(?:[a-z0-9-]+\/)?AWSReservedSSO_(.+)_[0-9a-f]{16}$/;
-
 /**
- * The live roles Identity Center provisioned for the permission sets the plan assigns here, keyed as the plan names
- * them: the suffix AWS gave each is unknown to the plan, which says so in its name (iam/arns.ts). Live key -> planned.
+ * Live principals the plan knows under another key, live key -> the plan's: a managed user or role at another path
+ * (its path differs, attribute drift says so; its access is still compared), and each role Identity Center
+ * provisioned for a permission set the plan assigns here (the plan cannot know the suffix AWS gives it, and says so
+ * in its name, iam/arns.ts). Only a role under the plan's own path (the instance's home region) is the plan's; of
+ * several, the first by name, so any other is unmanaged.
  */
-function identityCenterAliases(planned: PlannedEnvironment, live: LiveEnvironment): Map<string, string> {
+function principalAliases(planned: PlannedEnvironment, live: LiveEnvironment): Map<string, string> {
   const aliases = new Map<string, string>();
-  for (const role of live.roles) {
-    const key = role.arn.split(':').pop() ?? role.arn;
-    const set = PROVISIONED.exec(key)?.[1];
-    const ours = planned.identityCenterRoles.find((r) => r.permissionSet === set);
-    if (ours) aliases.set(key, ours.arn.split(':').pop() ?? ours.arn);
+  const plannedByName = new Map(
+    [...planned.users, ...planned.roles].map((p) => [kindAndName(p.arn), principalKey(p.arn)]),
+  );
+  const provisionedFor = new Map(
+    planned.identityCenterRoles.map((r) => {
+      const { path } = identityCenterNames.provisioned(r.arn) ?? { path: '' };
+      return [`${path}\u0000${r.permissionSet}`, principalKey(r.arn)];
+    }),
+  );
+  const taken = new Set<string>();
+  for (const principal of [...live.users, ...live.roles].sort((a, b) => byText(a.arn, b.arn))) {
+    const key = principalKey(principal.arn);
+    const provisioned = identityCenterNames.provisioned(key);
+    const ours = provisioned
+      ? provisionedFor.get(`${provisioned.path}\u0000${provisioned.permissionSet}`)
+      : plannedByName.get(kindAndName(key));
+    if (ours === undefined || ours === key || taken.has(ours)) continue;
+    aliases.set(key, ours);
+    taken.add(ours);
   }
   return aliases;
 }
@@ -269,7 +290,9 @@ function comparableAccess(
 ): EnvironmentAccess {
   const provisioned = new Set([
     ...planned.identityCenterRoles.map((r) => r.name),
-    ...[...aliases.keys()].map((key) => key.split('/').pop() ?? key),
+    ...[...aliases.keys()]
+      .filter((key) => identityCenterNames.provisioned(key))
+      .map((key) => kindAndName(key).slice(5)),
   ]);
   return {
     ...access,
@@ -285,8 +308,8 @@ export async function findDrift(input: DriftInput): Promise<DriftResult> {
   const liveAnalysis = new AccessAnalysis(
     input.planned.environments.map((e) => (e.name === input.environment ? live : e)),
   );
-  // Identity Center's roles: the same principals on both sides, under the plan's names.
-  const aliases = identityCenterAliases(planned, live);
+  // The same principals on both sides under the plan's keys: Identity Center's roles, and any at another path.
+  const aliases = principalAliases(planned, live);
   const plannedAccess = comparableAccess(
     await environmentAccess(input.planned, planned, catalog, { cache }),
     aliases,
@@ -301,8 +324,15 @@ export async function findDrift(input: DriftInput): Promise<DriftResult> {
   // give (who may assume it still counts: a trust edge is a row of its own).
   const serviceRoles = declaredServiceRoles(planned, live);
   const rows = accessChanges(plannedAccess, liveAccess).filter((r) => !serviceRoles.has(r.principal));
-  const liveSources = new AccessSources(liveAnalysis, live, catalog, cache, aliases);
-  const plannedSources = new AccessSources(input.planned, planned, catalog, cache);
+  const liveSources = new AccessSources(liveAnalysis, live, catalog, {
+    cache,
+    aliases,
+    assumeRole: liveAccess.assumeRole,
+  });
+  const plannedSources = new AccessSources(input.planned, planned, catalog, {
+    cache,
+    assumeRole: plannedAccess.assumeRole,
+  });
   return {
     environment: planned.name,
     accountId: planned.accountId,

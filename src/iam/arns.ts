@@ -57,12 +57,40 @@ export const arns = {
  */
 export const IDENTITY_CENTER_ROLE_SUFFIX = '(suffix-set-at-provisioning)';
 
+/** `role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<set>_<suffix>`: the path, the set. */
+const PROVISIONED_ROLE = new RegExp(
+  `^role(/aws-reserved/sso\\.amazonaws\\.com/(?:[a-z0-9-]+/)?)AWSReservedSSO_(.+)_(?:[0-9a-f]{16}|${IDENTITY_CENTER_ROLE_SUFFIX.replace(/[()]/g, '\\$&')})$`,
+);
+
+/**
+ * How the analysis keys a principal (the access files, the matrix, drift): the resource part of its ARN,
+ * `user/jin`, `role/<path>/<name>`. A key passes through unchanged.
+ */
+export function principalKey(arnOrKey: string): string {
+  return arnOrKey.startsWith('arn:') ? arnOrKey.split(':').slice(5).join(':') : arnOrKey;
+}
+
+/** `user/jin` of `user/staff/jin`: a principal's kind and name, whatever its path (IAM names are unique across paths). */
+export function kindAndName(arnOrKey: string): string {
+  const parts = principalKey(arnOrKey).split('/');
+  return `${parts[0]}/${parts[parts.length - 1]}`;
+}
+
 /** The role IAM Identity Center provisions for a permission set in an account, and who may take it. */
 export const identityCenterNames = {
   roleName: (permissionSet: string) => `AWSReservedSSO_${permissionSet}_${IDENTITY_CENTER_ROLE_SUFFIX}`,
   /** Under aws-reserved/sso.amazonaws.com/, with the instance's home region in the path unless it is us-east-1. */
   roleArn: (env: AccountRegion, homeRegion: string, permissionSet: string) =>
     `arn:${partitionOf(env.region)}:iam::${env.accountId}:role/aws-reserved/sso.amazonaws.com/${homeRegion === 'us-east-1' ? '' : `${homeRegion}/`}${identityCenterNames.roleName(permissionSet)}`,
+  /**
+   * The permission set and the path (with the home region) of a role Identity Center provisioned, from its key
+   * (`role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<16 hex digits>`) or ARN; undefined for
+   * any other role. The plan's own names, with the suffix not yet known, are provisioned roles too.
+   */
+  provisioned: (keyOrArn: string): { readonly permissionSet: string; readonly path: string } | undefined => {
+    const match = PROVISIONED_ROLE.exec(principalKey(keyOrArn));
+    return match ? { path: match[1], permissionSet: match[2] } : undefined;
+  },
   /** A person who signs in at the access portal as this Identity Center user. */
   user: (userName: string) => `identity-center user ${userName}`,
   /** The members of a group from an external identity provider, whom the plan does not know. */

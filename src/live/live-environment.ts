@@ -200,7 +200,8 @@ export function readLiveEnvironment(dump: AccountDump, declared: Declarations): 
   const bucketPolicies: PlannedBucketPolicy[] = declared.bucketPolicies.map((planned) => {
     const document = dump.bucketPolicies.get(planned.bucket);
     if (!document) return planned;
-    return { bucket: planned.bucket, address: `bucket/${planned.bucket}`, document, text: textOf(document) };
+    // What the project declares of the bucket (the trail that delivers to it) stays; the policy is the account's.
+    return { ...planned, address: `bucket/${planned.bucket}`, document, text: textOf(document) };
   });
   return {
     name: declared.name,

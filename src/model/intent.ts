@@ -5,7 +5,7 @@
  * resolved scopes alone, never from the rendered policies: the analysis holds the plan's simulated matrix against
  * it cell by cell (src/analysis/intent-check.ts), so a rendering mistake cannot hide behind itself.
  */
-import { arns, identityCenterNames } from '../iam/arns';
+import { arns, identityCenterNames, principalKey } from '../iam/arns';
 import { deliveredByIam, type AccessConfig, type ProfileKind } from '../config/schema';
 import type { ConfigProblem } from '../config/problems';
 import { resolveScope } from './resolve';
@@ -159,7 +159,7 @@ export function accessIntent(config: AccessConfig, model: AccessModel): AccessIn
       };
     }
     for (const role of identityCenterRoles(env)) {
-      principals[role.arn.split(':').pop() ?? role.arn] = {
+      principals[principalKey(role.arn)] = {
         grants: teamGrants(env, role.team),
         console: false,
         reads: [],

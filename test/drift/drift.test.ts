@@ -46,29 +46,83 @@ test('the example account as a deploy leaves it: no drift of any kind, every par
   expect(findingLines(result)).toEqual([]);
 });
 
-test("a team role whose tags were lost live is still the team's: its member's access through it is compared, not missing", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'untagged-'));
+type Details = {
+  UserDetailList: { UserName: string; Path: string; Arn: string }[];
+  RoleDetailList: { RoleName: string; Tags: unknown[]; RolePolicyList: { PolicyDocument: unknown }[] }[];
+  Policies: { PolicyName: string; PolicyVersionList: { Document: { Statement: unknown[] } }[] }[];
+};
+
+/** Drift of prod against a copy of a recorded dump that `edit` changed, as someone changes an account by hand. */
+async function driftOfEdited(
+  fixture: string,
+  environments: readonly string[],
+  dump: string,
+  edit: (details: Details) => void,
+): Promise<{ result: DriftResult; live: ReturnType<typeof readLiveEnvironment> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'edited-dump-'));
   try {
-    cpSync(join(FIXTURES_DIR, 'live', 'matches-plan'), dir, { recursive: true });
+    cpSync(join(FIXTURES_DIR, 'live', dump), dir, { recursive: true });
     const file = join(dir, 'authorization-details.json');
-    const details = JSON.parse(readFileSync(file, 'utf8')) as {
-      RoleDetailList: { RoleName: string; Tags: unknown[] }[];
-    };
-    for (const role of details.RoleDetailList) if (role.RoleName === 'release-operators') role.Tags = [];
+    const details = JSON.parse(readFileSync(file, 'utf8')) as Details;
+    edit(details);
     writeFileSync(file, JSON.stringify(details));
-    const planned = AccessAnalysis.fromPlans(
-      ['dev', 'staging', 'prod'].map((name) => ({ name, plan: readPlan('example', name) })),
-    );
+    const planned = AccessAnalysis.fromPlans(environments.map((name) => ({ name, plan: readPlan(fixture, name) })));
     const live = readLiveEnvironment(readAccountDump(dir, PROD), planned.environment('prod'));
+    const result = await findDrift({ planned, environment: 'prod', live, catalog: await loadActionCatalog() });
+    return { result, live };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the example account with one thing changed by hand', () => {
+  const EXAMPLE = ['dev', 'staging', 'prod'];
+
+  test("a team role whose tags were lost is still the team's: its member's access through it is compared", async () => {
+    const { result, live } = await driftOfEdited('example', EXAMPLE, 'matches-plan', (d) => {
+      for (const role of d.RoleDetailList) if (role.RoleName === 'release-operators') role.Tags = [];
+    });
     expect(live.roles.find((r) => r.name === 'release-operators')?.teamRole).toEqual({
       team: 'release-operators',
       group: 'release-operators',
     });
-    const result = await findDrift({ planned, environment: 'prod', live, catalog: await loadActionCatalog() });
     expect([result.liveOnly, result.missingLive]).toEqual([[], []]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+
+  test("the team role's policy edited: the member's new access is named by the role's policy, through its trust", async () => {
+    const { result } = await driftOfEdited('example', EXAMPLE, 'matches-plan', (d) => {
+      const policy = d.Policies.find((p) => p.PolicyName === 'release-operators-operator');
+      policy?.PolicyVersionList[0].Document.Statement.push({
+        Effect: 'Allow',
+        Action: 'codepipeline:UpdatePipeline',
+        Resource: 'arn:aws:codepipeline:us-east-2:111222333444:MyFirstPipeline',
+      });
+    });
+    const edited =
+      "the project's policy release-operators-operator, attached to role/release-operators (its live document differs from the plan's)";
+    expect(sourcesOf(result.liveOnly, 'role/release-operators', 'MyFirstPipeline', 'UpdatePipeline')).toEqual([edited]);
+    expect(sourcesOf(result.liveOnly, 'user/kai', 'MyFirstPipeline', 'UpdatePipeline')).toEqual([
+      `${edited}, through role/release-operators (trust policy of role/release-operators)`,
+    ]);
+    expect(rows(result.liveOnly, 'user/kai', 'MyFirstPipeline')[0]?.context).toEqual({
+      'aws:MultiFactorAuthPresent': 'true',
+    });
+  });
+
+  test('a managed user moved to another path: the same user, the path reported, and the one cell the move costs', async () => {
+    const { result } = await driftOfEdited('example', EXAMPLE, 'matches-plan', (d) => {
+      const jin = d.UserDetailList.find((u) => u.UserName === 'jin');
+      if (jin) [jin.Path, jin.Arn] = ['/staff/', 'arn:aws:iam::111222333444:user/staff/jin'];
+    });
+    expect([result.liveOnly, result.unmanaged]).toEqual([[], []]);
+    expect(result.attributes.map((a) => [a.address, a.attribute, a.live, a.planned])).toEqual([
+      ['aws_iam_user.jin', 'path', '/staff/', '/'],
+    ]);
+    // user/${aws:username} in the self-service policy is user/jin, no longer his ARN: he cannot change his password
+    expect(result.missingLive.map((r) => [r.principal, r.resource, r.actions])).toEqual([
+      ['user/jin', 'arn:aws:iam::111222333444:user/(own user)', ['iam:ChangePassword']],
+    ]);
+  });
 });
 
 describe('the example account a year later (fixture live/drifted)', () => {
@@ -220,6 +274,37 @@ describe('an account whose people come through Identity Center (the example deli
     expect(result.notCompared).toContain(
       "who may take the roles Identity Center provisions: its assignments are Identity Center's, not in the IAM dump (their own access is compared)",
     );
+  });
+
+  test('a statement only MFA would let through, added to a provisioned role, gives nothing: no such session has MFA', async () => {
+    const { result } = await driftOfEdited('identity-center', ['identity', 'dev', 'prod'], 'identity-center', (d) => {
+      const role = d.RoleDetailList.find((r) => r.RoleName.startsWith('AWSReservedSSO_helprr-backend-developer_'));
+      (role?.RolePolicyList[0].PolicyDocument as { Statement: unknown[] }).Statement.push({
+        Effect: 'Allow',
+        Action: 'codepipeline:DeletePipeline',
+        Resource: '*',
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      });
+    });
+    expect([...new Set(result.liveOnly.map((r) => r.principal))]).toEqual([UNMANAGED_IC_ROLE]);
+    expect(result.missingLive).toEqual([]);
+  });
+
+  test("a second role for an assigned permission set, under another home region's path, is not the plan's", async () => {
+    const { result } = await driftOfEdited('identity-center', ['identity', 'dev', 'prod'], 'identity-center', (d) => {
+      const role = d.RoleDetailList.find((r) => r.RoleName.startsWith('AWSReservedSSO_helprr-backend-developer_'));
+      const copy = JSON.parse(JSON.stringify(role)) as Record<string, string>;
+      copy.RoleName = 'AWSReservedSSO_helprr-backend-developer_0123456789abcdef';
+      copy.Path = '/aws-reserved/sso.amazonaws.com/eu-west-1/';
+      copy.Arn = `arn:aws:iam::111222333444:role${copy.Path}${copy.RoleName}`;
+      copy.RoleId = 'AROAEUWEST1COPYEXAMPLE';
+      d.RoleDetailList.push(copy as unknown as Details['RoleDetailList'][number]);
+    });
+    expect(result.unmanaged.map((u) => u.principal)).toEqual([
+      'role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_helprr-backend-developer_0123456789abcdef',
+      UNMANAGED_IC_ROLE,
+    ]);
+    expect(result.missingLive).toEqual([]);
   });
 
   test('a role Identity Center provisioned for a permission set the config does not assign here is not managed', () => {
