@@ -4,6 +4,7 @@
  * sts:AssumeRole, a bucket policy for S3) from the environment that owns the resource.
  */
 import { identityCenterNames } from '../iam/arns';
+import { requiresMfa } from './trust-guards';
 import type { PlanView } from '../plan/plan-json';
 import { ABSENT } from './environment-access';
 import {
@@ -83,21 +84,10 @@ const IDENTITY_CENTER_SESSION: SessionContext = { 'aws:MultiFactorAuthPresent': 
 /** The sessions of a role that can only be assumed with MFA. */
 const MFA_SESSION: SessionContext = { 'aws:MultiFactorAuthPresent': ['true'] };
 
-/** Whether every Allow of a trust policy requires `aws:MultiFactorAuthPresent` true (Bool, not BoolIfExists). */
+/** Whether every Allow of a trust policy lets in only sessions with MFA (trust-guards.ts: Bool, not BoolIfExists). */
 function onlyWithMfa(trust: PolicyJson): boolean {
   const allows = statementsOf(trust).filter((s) => s.Effect === 'Allow');
-  return (
-    allows.length > 0 &&
-    allows.every((s) =>
-      Object.entries(s.Condition ?? {}).some(
-        ([operator, block]) =>
-          operator === 'Bool' &&
-          Object.entries(block ?? {}).some(
-            ([key, value]) => key.toLowerCase() === 'aws:multifactorauthpresent' && String(value) === 'true',
-          ),
-      ),
-    )
-  );
+  return allows.length > 0 && allows.every(requiresMfa);
 }
 
 /**

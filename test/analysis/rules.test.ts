@@ -162,6 +162,44 @@ const cases: NonCompliantCase[] = [
     ],
   },
   {
+    // Conditions that name a guard's key without requiring it: no MFA needed (IfExists), everyone but one
+    // (StringNotEquals), a wildcard for the principal. Each statement still trusts the whole account.
+    rule: 'CPA-IAM8',
+    edit: () =>
+      new PlanEdit('prod').setDocument(
+        'aws_iam_role.CrossAccountPipelineViewers',
+        'assume_role_policy',
+        doc(
+          {
+            Sid: 'MfaIfExists',
+            Effect: 'Allow',
+            Principal: { AWS: ['arn:aws:iam::111111111111:root'] },
+            Action: ['sts:AssumeRole'],
+            Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' } },
+          },
+          {
+            Sid: 'NotThisExternalId',
+            Effect: 'Allow',
+            Principal: { AWS: ['arn:aws:iam::111111111111:root'] },
+            Action: ['sts:AssumeRole'],
+            Condition: { StringNotEquals: { 'sts:ExternalId': 'revoked-id' } },
+          },
+          {
+            Sid: 'AnyoneThere',
+            Effect: 'Allow',
+            Principal: { AWS: ['arn:aws:iam::111111111111:root'] },
+            Action: ['sts:AssumeRole'],
+            Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:*' } },
+          },
+        ),
+      ),
+    expected: ['MfaIfExists', 'NotThisExternalId', 'AnyoneThere'].map((sid) => ({
+      target: 'aws_iam_role.CrossAccountPipelineViewers',
+      detail: `Statement[${sid}].Principal::arn:aws:iam::111111111111:root`,
+      severity: 'warning',
+    })),
+  },
+  {
     rule: 'CPA-LIM1',
     edit: () => {
       const edit = new PlanEdit('prod');

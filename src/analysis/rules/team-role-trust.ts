@@ -1,11 +1,12 @@
 import { RULE_IDS } from '../../config/rule-ids';
 import { principalsOf, statementsOf } from '../plan-principals';
+import { namesWhoAssumes } from '../trust-guards';
 import { findingsOf, statementLabel, type Rule } from './rule';
 
 /**
  * A team's own role is for its members: its trust must let in exactly them. Flags a team role that someone outside
  * the team's group may assume (as the analysis decided it), and a trust statement that lets in a whole account
- * without naming who (no aws:PrincipalArn condition), so that anyone the account allows could assume it.
+ * without naming who (no exact aws:PrincipalArn condition, trust-guards.ts), so that anyone the account allows could assume it.
  */
 export const teamRoleTrust: Rule = {
   id: RULE_IDS.teamRoleTrust,
@@ -31,17 +32,14 @@ export const teamRoleTrust: Rule = {
         );
       const unnamed = statementsOf(role.trust).flatMap((statement, index) => {
         if (statement.Effect !== 'Allow') return [];
-        const keys = Object.values(statement.Condition ?? {}).flatMap((c) =>
-          Object.keys(c).map((k) => k.toLowerCase()),
-        );
-        if (keys.includes('aws:principalarn')) return [];
+        if (namesWhoAssumes(statement).principals) return [];
         return principalsOf(statement)
           .filter((p) => p === '*' || /^\d{12}$/.test(p) || p.endsWith(':root'))
           .map((p) =>
             finding(
               role.address,
               `${statementLabel(statement.Sid, index)}.Principal::${p}`,
-              `team role ${role.name} trusts ${p} without naming its members (aws:PrincipalArn): anyone there whose own policies allow sts:AssumeRole may assume it`,
+              `team role ${role.name} trusts ${p} without naming its members (an exact aws:PrincipalArn): anyone there whose own policies allow sts:AssumeRole may assume it`,
             ),
           );
       });

@@ -1,5 +1,6 @@
 import { RULE_IDS } from '../../config/rule-ids';
 import { asList, statementsOf } from '../plan-principals';
+import { namesWhoAssumes, requiresMfa } from '../trust-guards';
 import { findingsOf, statementLabel, type Rule } from './rule';
 
 export const trustConditions: Rule = {
@@ -20,13 +21,10 @@ export const trustConditions: Rule = {
           return [
             finding(role.address, `${where}.Principal::*`, `role ${role.name} trusts every AWS principal`, 'error'),
           ];
-        const keys = Object.values(statement.Condition ?? {}).flatMap((c) =>
-          Object.keys(c).map((k) => k.toLowerCase()),
-        );
-        // A trust that names who may assume it (a team role's members) does not trust the whole account.
-        const guarded = ['aws:multifactorauthpresent', 'sts:externalid', 'aws:principalarn'].some((k) =>
-          keys.includes(k),
-        );
+        // A trust that names who may assume it (a team role's members) does not trust the whole account; a key
+        // merely named (BoolIfExists, a Not operator, a wildcard) guards nothing (trust-guards.ts).
+        const names = namesWhoAssumes(statement);
+        const guarded = requiresMfa(statement) || names.externalId || names.principals;
         return aws
           .filter((p) => /^\d{12}$/.test(p) || p.endsWith(':root'))
           .filter(() => !guarded)
