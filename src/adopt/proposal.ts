@@ -17,6 +17,7 @@ import type { AccessChange } from '../analysis/access-diff';
 import type { PlannedPolicy } from '../analysis/plan-principals';
 import type { ImportsConfig, ProfileKind } from '../config/schema';
 import type { ActionCatalog } from '../iam/action-catalog';
+import { arns, identityCenterNames } from '../iam/arns';
 import type { AccountDump } from '../live/account-dump';
 import { readLiveEnvironment, type LiveEnvironment, type LiveGroup, type LivePolicy } from '../live/live-environment';
 import { loadAccessConfigText, type LoadedConfig } from '../model/load-model';
@@ -111,7 +112,7 @@ const hasCodePipeline = (allowed: Readonly<Record<string, readonly string[]>>) =
  */
 function importsOf(env: EnvironmentModel, live: LiveEnvironment, notes: string[]): ImportLists {
   const already = env.imports;
-  const policyArn = (name: string) => `arn:${env.partition}:iam::${env.accountId}:policy/${name}`;
+  const policyArn = (name: string) => arns.iamPolicy(env, name);
   const groups = new Map(live.groups.map((g) => [g.name, g]));
   const users = new Map(live.users.map((u) => [u.name, u]));
   const lists: ImportLists = {
@@ -185,7 +186,10 @@ export async function proposeAdoption(
   const profiles: ProposedProfile[] = [];
   const teams: ProposedTeam[] = [];
   const takenTeams = new Set(config.teams.map((t) => t.name));
-  const takenPolicies = new Set(envModel.groups.flatMap((g) => g.policies.map((p) => p.name)));
+  // Policy names are one per account: the roles' policies are taken as much as the groups'.
+  const takenPolicies = new Set(
+    [...envModel.groups, ...envModel.roles].flatMap((holder) => holder.policies.map((p) => p.name)),
+  );
   const profileFor = (kind: ProfileKind, team: string, description: string, actions?: readonly string[]) => {
     const known = [...config.profiles, ...profiles];
     const existing = known.find(
@@ -260,14 +264,28 @@ export async function proposeAdoption(
           `${describeSource(policy)} attached to user ${user.name}: the project attaches nothing to users; ${policy.source.name === 'IAMUserChangePassword' ? 'the self-service group gives the same: detach it after the first deploy' : 'left as it is'}`,
         );
   }
-  for (const role of live.roles)
-    if (
-      !envModel.roles.some((r) => r.name === role.name) &&
-      hasCodePipeline((await matcher.accessOf(role.policies)).allowed)
-    )
+  const serviceRoles = new Set(live.pipelines.flatMap((p) => p.service_roles ?? []));
+  const assignedSets = new Set(
+    (loaded.model.identityCenter?.assignments ?? [])
+      .filter((a) => a.environment === environment)
+      .map((a) => a.permissionSet),
+  );
+  for (const role of live.roles) {
+    if (envModel.roles.some((r) => r.name === role.name) || serviceRoles.has(role.arn)) continue;
+    const provisioned = identityCenterNames.provisioned(role.arn);
+    if (provisioned && assignedSets.has(provisioned.permissionSet)) continue; // the config's, through Identity Center
+    if (!hasCodePipeline((await matcher.accessOf(role.policies)).allowed)) continue;
+    if (provisioned)
+      notes.push(
+        `role ${role.name} is IAM Identity Center's, provisioned for permission set ${provisioned.permissionSet}, and can do things in CodePipeline: it cannot be declared or imported as a role; deliver its team through Identity Center (delivery: identity-center) to manage that access`,
+      );
+    else if (role.path.startsWith('/aws-service-role/'))
+      notes.push(`role ${role.name} is a service-linked role (${role.path}): AWS manages it; left as it is`);
+    else
       notes.push(
         `role ${role.name} can do things in CodePipeline and the config does not declare it; roles are not proposed: declare it under the environment's crossAccountRoles (or as a team's role), and adopt then imports it`,
       );
+  }
 
   // The entries merged, then the imports of everything the merged config creates that exists live.
   const entries = { environment, profiles, teams, people, notes: [], residual: [], mergedConfig: '' };

@@ -10,7 +10,7 @@ import { proposeAdoption, type AdoptProposal } from '../../src/adopt/proposal';
 import { loadActionCatalog } from '../../src/iam/action-catalog';
 import { readAccountDump } from '../../src/live/account-dump';
 import { loadAccessConfig, loadAccessConfigText } from '../../src/model/load-model';
-import { EXAMPLE_CONFIG_FILE, focusedConfigFile } from '../helpers/fixture-files';
+import { EXAMPLE_CONFIG_FILE, focusedConfigFile, IDENTITY_CENTER_EXAMPLE_FILE } from '../helpers/fixture-files';
 import { FIXTURES_DIR } from '../helpers/isolated-project';
 import { planLog, readPlan } from '../helpers/plans';
 import { synthConfigText } from '../helpers/synth';
@@ -221,4 +221,14 @@ test('the offline plan of the adopted config leaves the import blocks out, says 
     'aws_iam_user_login_profile.jin',
   ])
     expect(plan.change(address).change.actions).toEqual(['create']);
+});
+
+test("Identity Center's roles are not proposed as roles: the assigned ones are the config's, another gets its own note", async () => {
+  // GIVEN the Identity Center example and its prod account: two provisioned roles it assigns, one it does not
+  const proposal = await adopt(IDENTITY_CENTER_EXAMPLE_FILE, 'identity-center');
+  const roleNotes = proposal.notes.filter((n) => n.startsWith('role '));
+  expect(roleNotes).toEqual([
+    "role AWSReservedSSO_PipelineAdmins_c0ffee00d15ea5e1 is IAM Identity Center's, provisioned for permission set PipelineAdmins, and can do things in CodePipeline: it cannot be declared or imported as a role; deliver its team through Identity Center (delivery: identity-center) to manage that access",
+  ]);
+  expect(proposal.imports.roles).toEqual(['CrossAccountPipelineViewers']);
 });
