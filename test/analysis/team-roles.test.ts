@@ -216,6 +216,30 @@ test("CPA-ROLE2: a member who holds the role's permissions directly is flagged, 
   );
 });
 
+test('CPA-ROLE2: a direct grant that needs MFA is a bypass too: the role is still not needed', async () => {
+  const { findings } = await analyzeFocused(
+    FIXTURE,
+    edited((json) => {
+      // The self-service group's policy (both members are in it) gains the role's StartPipelineExecution, with MFA.
+      const policy = after(json, 'aws_iam_policy.codepipeline-access-self-service-change-own-password');
+      const document = JSON.parse(String(policy.policy)) as { Statement: object[] };
+      document.Statement.push({
+        Effect: 'Allow',
+        Action: 'codepipeline:StartPipelineExecution',
+        Resource: '*',
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      });
+      policy.policy = JSON.stringify(document);
+    }),
+  );
+  const flagged = findings.filter((f) => f.ruleId === 'CPA-ROLE2');
+  expect(flagged.map((f) => [f.target, f.detail])).toEqual([
+    ['user/kim', 'Role::oncall-role'],
+    ['user/noor', 'Role::oncall-role'],
+  ]);
+  for (const f of flagged) expect(f.message).toContain('StartPipelineExecution on ');
+});
+
 describe('contexts of two steps', () => {
   test('both steps: every pair that does not contradict itself', () => {
     expect(andWhen([MFA], [{}])).toEqual([MFA]);

@@ -1,5 +1,6 @@
 import { RULE_IDS } from '../../config/rule-ids';
-import { matrixTargets } from '../access-matrix';
+import { principalKey } from '../../iam/arns';
+import { principalsAccess, type PrincipalAccess } from '../access-matrix';
 import { findingsOf, type Rule } from './rule';
 
 /**
@@ -16,29 +17,34 @@ export const teamRoleBypass: Rule = {
   async check(context) {
     const finding = findingsOf(this, context);
     const { env, access, analysis, catalog } = context;
-    const targets = matrixTargets(env, catalog);
     const findings = [];
     for (const role of env.roles) {
       if (!role.teamRole) continue;
-      const cells = access.principals[`role/${role.name}`]?.allowed ?? {};
-      const roleTargets = targets.filter((t) => (cells[t.key] ?? []).includes(t.action.replace(/^codepipeline:/, '')));
-      for (const user of env.users.filter((u) => u.groups.includes(role.teamRole?.group ?? ''))) {
-        const direct: string[] = [];
-        for (const target of roleTargets) {
-          const resource = target.target.kind === 'own-user' ? user.arn : target.resource;
-          const outcome = await analysis.evaluate(
-            { principal: user.arn, action: target.action, resource },
-            user.policies,
-          );
-          if (outcome.decision === 'Allowed')
-            direct.push(`${target.action.replace(/^codepipeline:/, '')} on ${target.key}`);
-        }
-        if (direct.length > 0)
+      const roleCells = cellsOf(access.principals[principalKey(role.arn)]);
+      const members = env.users.filter((u) => u.groups.includes(role.teamRole?.group ?? ''));
+      // Each member with their own policies alone, in every context the matrix asks (MFA or not, any condition):
+      // the matrix's own entry for them has the role's cells added (team-roles.ts).
+      const direct = await principalsAccess(
+        analysis,
+        env,
+        members.map((u) => ({
+          arn: u.arn,
+          via: [],
+          policies: u.policies,
+          isUser: true,
+          boundary: u.permissionsBoundary,
+        })),
+        catalog,
+      );
+      for (const user of members) {
+        const own = cellsOf(direct[principalKey(user.arn)]);
+        const both = [...roleCells].filter((cell) => own.has(cell));
+        if (both.length > 0)
           findings.push(
             finding(
               `user/${user.name}`,
               `Role::${role.name}`,
-              `user ${user.name} may do ${direct.length} of team role ${role.name}'s cells without assuming it (${direct.slice(0, 3).join(', ')}${direct.length > 3 ? ', ...' : ''}), bypassing its MFA`,
+              `user ${user.name} may do ${both.length} of team role ${role.name}'s cells without assuming it (${both.slice(0, 3).join(', ')}${both.length > 3 ? ', ...' : ''}), bypassing its MFA`,
             ),
           );
       }
@@ -46,3 +52,13 @@ export const teamRoleBypass: Rule = {
     return findings;
   },
 };
+
+/** `<action> on <resource key>` of every cell an entry has, in any context (allowed or conditional). */
+function cellsOf(entry: PrincipalAccess | undefined): Set<string> {
+  const cells = new Set<string>();
+  for (const [resource, actions] of Object.entries(entry?.allowed ?? {}))
+    for (const action of actions) cells.add(`${action} on ${resource}`);
+  for (const [resource, byAction] of Object.entries(entry?.conditional ?? {}))
+    for (const [action, when] of Object.entries(byAction)) if (when.length > 0) cells.add(`${action} on ${resource}`);
+  return cells;
+}
