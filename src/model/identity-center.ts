@@ -185,14 +185,12 @@ export function mergeStatements(statements: readonly PolicyStatement[]): PolicyS
     if (!entry) merged.set(shape, { statement, resources: statement.resources && new Set(statement.resources) });
     else for (const resource of statement.resources ?? []) entry.resources?.add(resource);
   }
-  const seen = new Map<string, number>();
+  // Two statements that differ but share a Sid get Sid, Sid2, ...: the next number no statement has taken.
+  const taken = new Set<string>();
   return [...merged.values()].map(({ statement, resources }) => {
-    const count = (seen.get(statement.sid) ?? 0) + 1;
-    seen.set(statement.sid, count);
-    return {
-      ...statement,
-      sid: count === 1 ? statement.sid : `${statement.sid}${count}`,
-      ...(resources ? { resources: [...resources].sort() } : {}),
-    };
+    let sid = statement.sid;
+    for (let n = 2; taken.has(sid); n++) sid = `${statement.sid}${n}`;
+    taken.add(sid);
+    return { ...statement, sid, ...(resources ? { resources: [...resources].sort() } : {}) };
   });
 }
