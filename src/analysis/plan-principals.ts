@@ -5,6 +5,7 @@
  * the plan's configuration references to the policy resources.
  */
 import { partitionOf } from '../iam/arns';
+import { PROJECT_TAGS } from '../iam/tags';
 import type { PipelineDeclaration } from '../model/declarations';
 import type { PlanView } from '../plan/plan-json';
 
@@ -229,18 +230,11 @@ export function asList(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-/** Tags on a team's own role (src/constructs/cross-account-role.ts): its team and group. */
-const TEAM_ROLE_TAG = 'codepipeline-access:team-role';
-const TEAM_GROUP_TAG = 'codepipeline-access:team-group';
-
 /** The team a role's tags say it delivers, if any: planned and live roles are read by the same tags. */
 export function teamRoleOfTags(tags: Readonly<Record<string, string>>): PlannedRole['teamRole'] {
-  const team = tags[TEAM_ROLE_TAG];
-  return team !== undefined ? { team, group: tags[TEAM_GROUP_TAG] ?? team } : undefined;
+  const team = tags[PROJECT_TAGS.teamRole];
+  return team !== undefined ? { team, group: tags[PROJECT_TAGS.teamGroup] ?? team } : undefined;
 }
-
-/** Tag on a permission set (src/constructs/identity-center-access.ts): its team's profile kinds. */
-const PROFILE_KINDS_TAG = 'codepipeline-access:profile-kinds';
 
 /** The Identity Center resources of a plan, with references followed to the permission sets, groups and users. */
 function readIdentityCenter(environment: string, plan: PlanView): PlannedIdentityCenter | undefined {
@@ -255,7 +249,7 @@ function readIdentityCenter(environment: string, plan: PlanView): PlannedIdentit
   const permissionSets = new Map<string, PlannedPermissionSet>();
   for (const rc of plan.ofType('aws_ssoadmin_permission_set')) {
     const after = rc.change.after ?? {};
-    const kinds = String(((after.tags ?? {}) as Record<string, string>)[PROFILE_KINDS_TAG] ?? '').split(' ');
+    const kinds = String(((after.tags ?? {}) as Record<string, string>)[PROJECT_TAGS.profileKinds] ?? '').split(' ');
     const policy = inline.get(rc.address);
     const setName = String(after.name);
     permissionSets.set(rc.address, {
@@ -374,7 +368,7 @@ export function readPlannedEnvironment(name: string, plan: PlanView): PlannedEnv
     policies.set(rc.address, {
       name: String(after.name),
       address: rc.address,
-      purpose: tags['codepipeline-access:purpose'],
+      purpose: tags[PROJECT_TAGS.purpose],
       document: parsePolicyText(after.policy),
       text: String(after.policy),
     });

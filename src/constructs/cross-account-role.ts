@@ -1,6 +1,7 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import { PROJECT_TAGS } from '../iam/tags';
 import type { ImportsModel, RoleModel } from '../model/types';
 import { createManagedPolicy } from './managed-policy';
 import { resourceName } from './terraform-names';
@@ -15,12 +16,6 @@ export interface CrossAccountRoleProps {
    */
   readonly imports?: ImportsModel;
 }
-
-/** Tags that make a team's own role known to the analysis, which reads only the plan: its team and group. */
-export const TEAM_ROLE_TAGS = {
-  team: 'codepipeline-access:team-role',
-  group: 'codepipeline-access:team-group',
-} as const;
 
 /**
  * A role with its trust and policies: the pipeline-account side of cross-account access (a role trusting the other
@@ -39,7 +34,7 @@ export class CrossAccountRole extends Construct {
       maxSessionDuration: role.maxSessionDurationSeconds,
       permissionsBoundary: props.permissionsBoundary,
       tags: role.teamRole
-        ? { [TEAM_ROLE_TAGS.team]: role.teamRole.team, [TEAM_ROLE_TAGS.group]: role.teamRole.group }
+        ? { [PROJECT_TAGS.teamRole]: role.teamRole.team, [PROJECT_TAGS.teamGroup]: role.teamRole.group }
         : undefined,
     });
     this.role.overrideLogicalId(resourceName(role.name));

@@ -6,11 +6,9 @@ import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-acco
 import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { Construct } from 'constructs';
+import { PROJECT_TAGS } from '../iam/tags';
 import type { IdentityCenterModel } from '../model/types';
 import { resourceName } from './terraform-names';
-
-/** Tag on each permission set: the profile kinds of its team's grants, as `codepipeline-access:purpose` on policies. */
-export const PERMISSION_SET_KINDS_TAG = 'codepipeline-access:profile-kinds';
 
 export interface IdentityCenterAccessProps {
   readonly identityCenter: IdentityCenterModel;
@@ -42,7 +40,7 @@ export class IdentityCenterAccess extends Construct {
         name: set.name,
         description: set.description,
         sessionDuration: set.sessionDuration,
-        tags: { [PERMISSION_SET_KINDS_TAG]: set.kinds.join(' ') },
+        tags: { [PROJECT_TAGS.profileKinds]: set.kinds.join(' ') },
       });
       resource.overrideLogicalId(resourceName(set.name));
       const arn = resource.arn;

@@ -1,10 +1,8 @@
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import type { Construct } from 'constructs';
+import { PROJECT_TAGS } from '../iam/tags';
 import type { ManagedPolicyModel } from '../model/types';
 import { resourceName } from './terraform-names';
-
-/** Tag key telling the plan analysis what a policy is for (see PolicyPurpose). */
-export const PURPOSE_TAG = 'codepipeline-access:purpose';
 
 /**
  * A customer-managed policy for a group or a role; one per policy name in an account. `importId`: the existing
@@ -15,7 +13,7 @@ export function createManagedPolicy(scope: Construct, policy: ManagedPolicyModel
     name: policy.name,
     description: policy.description,
     policy: policy.json,
-    tags: { [PURPOSE_TAG]: policy.purpose },
+    tags: { [PROJECT_TAGS.purpose]: policy.purpose },
   });
   resource.overrideLogicalId(resourceName(policy.name));
   if (importId !== undefined) resource.importFrom(importId);

@@ -6,6 +6,7 @@
  * dump has a credential report), permissions boundaries, paths, policies attached to a managed user outside the
  * project, and the account password policy (when the dump has it).
  */
+import { arns } from '../iam/arns';
 import { parsePolicyText, type PlannedEnvironment, type PolicyJson } from '../analysis/plan-principals';
 import { byText } from '../analysis/environment-access';
 import { statementSet } from '../analysis/statement-changes';
@@ -51,7 +52,7 @@ export function attributeDrift(planned: PlannedEnvironment, live: LiveEnvironmen
   const found: AttributeDrift[] = [];
   const add = (address: string, attribute: string, liveText: string, plannedText: string) =>
     found.push({ address, attribute, live: liveText, planned: plannedText });
-  const policyArn = (name: string) => `arn:${planned.partition}:iam::${planned.accountId}:policy/${name}`;
+  const policyArn = (name: string) => arns.iamPolicy(planned, name);
   const groups = new Map(live.groups.map((g) => [g.name, g]));
   const users = new Map(live.users.map((u) => [u.name, u]));
   const roles = new Map(live.roles.map((r) => [r.name, r]));
