@@ -19,7 +19,13 @@ import type { ImportsConfig, ProfileKind } from '../config/schema';
 import type { ActionCatalog } from '../iam/action-catalog';
 import { arns, identityCenterNames } from '../iam/arns';
 import type { AccountDump } from '../live/account-dump';
-import { readLiveEnvironment, type LiveEnvironment, type LiveGroup, type LivePolicy } from '../live/live-environment';
+import {
+  readLiveEnvironment,
+  type LiveEnvironment,
+  type LiveGroup,
+  type LivePolicy,
+  type LiveRole,
+} from '../live/live-environment';
 import { loadAccessConfigText, type LoadedConfig } from '../model/load-model';
 import type { EnvironmentModel } from '../model/types';
 import { mergeProposal } from './config-edit';
@@ -122,30 +128,29 @@ function importsOf(env: EnvironmentModel, live: LiveEnvironment, notes: string[]
   const add = (list: Exclude<keyof ImportLists, 'passwordPolicy'>, name: string, known: object) => {
     if (!(name in known) && !lists[list].includes(name)) lists[list].push(name);
   };
-  for (const group of env.groups) {
-    const found = groups.get(group.name);
-    if (found?.path === '/') add('groups', group.name, already.groups);
+  /** A group or role the stack creates at "/": taken over where it exists there, with its policies and attachments. */
+  const takeOver = (
+    kind: 'group' | 'role',
+    planned: { readonly name: string; readonly policies: readonly { readonly name: string }[] },
+    found: LiveGroup | LiveRole | undefined,
+  ) => {
+    const [list, attachments] =
+      kind === 'group'
+        ? (['groups', 'groupPolicyAttachments'] as const)
+        : (['roles', 'rolePolicyAttachments'] as const);
+    if (found?.path === '/') add(list, planned.name, already[list]);
     else if (found)
-      notes.push(`group ${group.name} exists at path ${found.path}; the stack creates it at /: not taken over`);
-    for (const policy of group.policies) {
-      const existing = live.dump.policies.get(policyArn(policy.name));
-      if (existing) add('policies', policy.name, already.policies);
-      if (found?.policies.some((p) => p.source.arn === policyArn(policy.name)))
-        add('groupPolicyAttachments', `${group.name}/${policy.name}`, already.groupPolicyAttachments);
+      notes.push(`${kind} ${planned.name} exists at path ${found.path}; the stack creates it at /: not taken over`);
+    for (const policy of planned.policies) {
+      const arn = policyArn(policy.name);
+      if (live.dump.policies.has(arn)) add('policies', policy.name, already.policies);
+      if (found?.policies.some((p) => p.source.arn === arn))
+        add(attachments, `${planned.name}/${policy.name}`, already[attachments]);
     }
-  }
+  };
+  for (const group of env.groups) takeOver('group', group, groups.get(group.name));
   const roles = new Map(live.roles.map((r) => [r.name, r]));
-  for (const role of env.roles) {
-    const found = roles.get(role.name);
-    if (found?.path === '/') add('roles', role.name, already.roles);
-    else if (found)
-      notes.push(`role ${role.name} exists at path ${found.path}; the stack creates it at /: not taken over`);
-    for (const policy of role.policies) {
-      if (live.dump.policies.has(policyArn(policy.name))) add('policies', policy.name, already.policies);
-      if (found?.policies.some((p) => p.source.arn === policyArn(policy.name)))
-        add('rolePolicyAttachments', `${role.name}/${policy.name}`, already.rolePolicyAttachments);
-    }
-  }
+  for (const role of env.roles) takeOver('role', role, roles.get(role.name));
   for (const user of env.users) {
     const found = users.get(user.name);
     if (!found) continue;
