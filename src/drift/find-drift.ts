@@ -76,19 +76,13 @@ export interface DriftInput {
   readonly cache?: DecisionCache;
 }
 
-/** Whether an entry allows any CodePipeline action (reported without a prefix) anywhere, in some context. */
+/** The CodePipeline actions (without their prefix) an entry allows anywhere in some context, and on how many resources. */
 export function codePipelineCells(entry: PrincipalAccess): { actions: string[]; resources: number } {
-  const actions = new Set<string>();
-  let resources = 0;
-  const keys = new Set([...Object.keys(entry.allowed), ...Object.keys(entry.conditional ?? {})]);
-  for (const key of keys) {
-    const here = [...(entry.allowed[key] ?? []), ...Object.keys(entry.conditional?.[key] ?? {})].filter(
-      (a) => !a.includes(':'),
-    );
-    if (here.length > 0) resources++;
-    for (const a of here) actions.add(a);
-  }
-  return { actions: [...actions].sort(), resources };
+  const cells = codePipelineCellList(entry);
+  return {
+    actions: [...new Set(cells.map((c) => c.action))].sort(),
+    resources: new Set(cells.map((c) => c.resource)).size,
+  };
 }
 
 /** How a live policy is named in a finding: its kind, name, who holds it and whether it is the project's. */
