@@ -76,7 +76,7 @@ export interface DriftInput {
   readonly cache?: DecisionCache;
 }
 
-/** The CodePipeline actions (without their prefix) an entry allows anywhere in some context, and on how many resources. */
+/** The CodePipeline actions (without their prefix) an entry allows in some context, and on how many resources. */
 export function codePipelineCells(entry: PrincipalAccess): { actions: string[]; resources: number } {
   const cells = codePipelineCellList(entry);
   return {
